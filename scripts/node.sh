@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs a TypeScript entry point of this project on a suitable Node after making sure everything it needs is
+# installed (scripts/setup.sh). Used by every npm script, so `npm test` and `npm run demo` work on a fresh clone.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=setup.sh
+source "$here/setup.sh"
+exec "$NODE" "$@"

@@ -1,0 +1,53 @@
+// `npm test`: type-check, then the tap suite; ends with the line CI reads: `N passed, N failed`.
+// tap's raw TAP goes to .tap/last-run.tap in full; the terminal gets one line per test file plus failures.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const root = new URL('..', import.meta.url).pathname;
+const extraArgs = process.argv.slice(2);
+let failedChecks = 0;
+
+const started = Date.now();
+const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { cwd: root, encoding: 'utf8' });
+if (tsc.status === 0) {
+  console.log('typecheck: ok');
+} else {
+  failedChecks++;
+  process.stdout.write(tsc.stdout + tsc.stderr);
+  console.log('typecheck: FAILED');
+}
+
+mkdirSync(`${root}.tap`, { recursive: true });
+const raw = createWriteStream(`${root}.tap/last-run.tap`);
+const tap = spawn(process.execPath, ['node_modules/tap/dist/esm/run.mjs', '-R', 'tap', ...extraArgs],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } });
+let summary: { total?: number; pass?: number; fail?: number } = {};
+let coverageFailed = false;
+const failureLines: string[] = [];
+let inFailure = false;
+for await (const line of createInterface({ input: tap.stdout })) {
+  raw.write(`${line}\n`);
+  const top = /^(not ok|ok) \d+ - (.*)$/.exec(line);
+  if (top) console.log(`${top[1] === 'ok' ? 'ok     ' : 'FAILED '} ${top[2]}`);
+  const total = /^# (\{ total: .*\})$/.exec(line);
+  if (total) {
+    const count = (key: string) => Number(new RegExp(`${key}: (\\d+)`).exec(total[1])?.[1] ?? 0);
+    summary = { total: count('total'), pass: count('pass'), fail: count('fail') };
+  }
+  if (/ERROR: Coverage for .* does not meet/.test(line)) { coverageFailed = true; console.log(line); }
+  if (/^\s*not ok /.test(line) && !/# TODO|# SKIP/.test(line)) inFailure = true;
+  else if (/^\s*(ok|not ok) /.test(line)) inFailure = false;
+  if (inFailure && failureLines.length < 400) failureLines.push(line);
+  if (/^(# |Statements|Branches|Functions|Lines|File\s+\||All files|-{5})/.test(line) && !top && !total) console.log(line);
+}
+const code: number = await new Promise((resolve) => tap.on('close', (c) => resolve(c ?? 1)));
+raw.end();
+if (failureLines.length > 0) console.log(`\nfailures:\n${failureLines.join('\n')}`);
+
+const pass = summary.pass ?? 0;
+let fail = (summary.fail ?? 0) + failedChecks + (coverageFailed ? 1 : 0);
+if (code !== 0 && fail === 0) fail = 1; // tap failed for a reason it did not count (a crash, a timeout)
+console.log(`\ntime: ${((Date.now() - started) / 1000).toFixed(1)} s; raw TAP in .tap/last-run.tap`);
+console.log(`${pass} passed, ${fail} failed`);
+process.exitCode = fail > 0 ? 1 : 0;

@@ -1,0 +1,199 @@
+// `voicewipe <command>`: the command line of the appliance (shared/DESIGN.md, "External contract").
+// Exit codes: 0 ok · 1 failed · 2 bad config or usage · 3 a person is needed (sign-in, captcha, code).
+import { existsSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { formatProblem, loadConfig, resolveConfigPath } from './config/load.ts';
+import type { Config } from './config/types.ts';
+import { openDatabase } from './db/open.ts';
+import { listAccountStates, listRuns } from './db/queries.ts';
+import { ensureAdminToken } from './http/admin-token.ts';
+import { databasePath, runDaemon } from './main.ts';
+import { VERSION } from './version.ts';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, needsPerson: 3 } as const;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+interface Command {
+  summary: string;
+  usage: string;
+  options: Options;
+  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
+}
+
+const configOption: Options = { config: { type: 'string', short: 'c' } };
+
+const COMMANDS: Record<string, Command> = {
+  start: {
+    summary: 'run the daemon (schedule, status page, MQTT)',
+    usage: 'voicewipe start [--config PATH]',
+    options: configOption,
+    async run({ values }) {
+      const config = loadOrReport(values.config as string | undefined);
+      return config ? runDaemon(config) : EXIT.usage;
+    },
+  },
+  purge: {
+    summary: 'run one purge now, in the foreground, and print a summary',
+    usage: 'voicewipe purge [--account ID] [--dry-run] [--json] [--config PATH]',
+    options: { ...configOption, account: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+    async run({ values }) {
+      const config = loadOrReport(values.config as string | undefined);
+      if (!config) return EXIT.usage;
+      process.stderr.write('voicewipe purge: not available yet in this version: the purge itself (browser, ' +
+        'providers) is still being built. Nothing was deleted.\n');
+      return EXIT.failed;
+    },
+  },
+  'check-config': {
+    summary: 'check a config file and list every problem in it',
+    usage: 'voicewipe check-config [PATH] [--config PATH]',
+    options: configOption,
+    async run({ values, positionals }) {
+      const path = resolveConfigPath(positionals[0] ?? (values.config as string | undefined));
+      const { config, problems } = loadConfig(path);
+      if (!config) {
+        for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+        process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${path}\n`);
+        return EXIT.usage;
+      }
+      const accounts = config.accounts.map((a) => `${a.id} (${a.provider}${a.enabled ? '' : ', disabled'})`);
+      process.stdout.write(`${path}: OK\n  accounts: ${accounts.join(', ') || 'none'}\n` +
+        `  schedule: ${config.schedule.cron} (${config.timezone})\n  state: ${config.state_dir}\n` +
+        `  mqtt: ${config.mqtt ? config.mqtt.url : 'off'}\n`);
+      return EXIT.ok;
+    },
+  },
+  status: {
+    summary: 'show the last runs and each account\'s state',
+    usage: 'voicewipe status [--json] [--config PATH]',
+    options: { ...configOption, json: { type: 'boolean' } },
+    async run({ values }) {
+      const config = loadOrReport(values.config as string | undefined);
+      if (!config) return EXIT.usage;
+      const file = databasePath(config);
+      if (!existsSync(file)) {
+        process.stdout.write(values.json ? '{"runs":[],"accounts":[]}\n' : `no runs yet (no database at ${file})\n`);
+        return EXIT.ok;
+      }
+      const { db } = openDatabase(file, { readonly: true });
+      try {
+        const runs = listRuns(db, { limit: 10 });
+        const accounts = listAccountStates(db);
+        if (values.json) {
+          process.stdout.write(`${JSON.stringify({ runs, accounts })}\n`);
+        } else {
+          process.stdout.write(formatStatus(config, runs, accounts));
+        }
+      } finally {
+        db.close();
+      }
+      return EXIT.ok;
+    },
+  },
+  token: {
+    summary: 'print the admin token (for the status page and the API)',
+    usage: 'voicewipe token [--config PATH]',
+    options: configOption,
+    async run({ values }) {
+      const config = loadOrReport(values.config as string | undefined);
+      if (!config) return EXIT.usage;
+      process.stdout.write(`${ensureAdminToken(config.state_dir)}\n`);
+      return EXIT.ok;
+    },
+  },
+  demo: {
+    summary: 'start the vendor simulator and a daemon against it (no real account is touched)',
+    usage: 'voicewipe demo [--once]',
+    options: { once: { type: 'boolean' }, port: { type: 'string' } },
+    async run({ values }) {
+      const { runDemo } = await import('./demo.ts');
+      return runDemo({ once: values.once === true, port: values.port ? Number(values.port) : undefined });
+    },
+  },
+};
+
+function loadOrReport(cliPath: string | undefined): Config | undefined {
+  const path = resolveConfigPath(cliPath);
+  const { config, problems } = loadConfig(path);
+  if (config) return config;
+  for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+  process.stderr.write(`voicewipe: ${path} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; ` +
+    'nothing was started. Run `voicewipe check-config` after fixing it.\n');
+  return undefined;
+}
+
+function when(ms: number | null): string {
+  return ms === null ? 'never' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+function formatStatus(config: Config, runs: ReturnType<typeof listRuns>, accounts: ReturnType<typeof listAccountStates>): string {
+  const lines: string[] = ['accounts:'];
+  for (const account of config.accounts) {
+    const state = accounts.find((a) => a.id === account.id);
+    lines.push(`  ${account.id.padEnd(16)} ${(state?.last_status ?? 'no run yet').padEnd(12)}` +
+      ` last success ${when(state?.last_success_at ?? null)}, ${state?.total_deleted ?? 0} deleted in total` +
+      (state?.last_error_kind ? `, problem: ${state.last_error_kind}` : ''));
+  }
+  if (config.accounts.length === 0) lines.push('  none configured');
+  lines.push('', 'last runs:');
+  for (const run of runs) {
+    lines.push(`  #${String(run.id).padEnd(5)} ${when(run.started_at)}  ${run.status.padEnd(12)} ${run.trigger.padEnd(9)}` +
+      ` found ${run.found}, deleted ${run.deleted}, remaining ${run.remaining}${run.dry_run ? ' (dry run)' : ''}`);
+  }
+  if (runs.length === 0) lines.push('  none yet');
+  return `${lines.join('\n')}\n`;
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [`voicewipe ${VERSION}: deletes your voice-assistant recordings every night.`, '', 'Usage: voicewipe <command> [options]', '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '', 'Config: --config PATH, else $VOICEWIPE_CONFIG, else ./config.yaml, else /etc/voicewipe/config.yaml.',
+    'Exit codes: 0 ok, 1 failed, 2 bad config or usage, 3 a person is needed.',
+    'Run `voicewipe <command> --help` for a command\'s options.', ''].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(help());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`voicewipe: unknown command "${name}"\n\n${help()}`);
+    return EXIT.usage;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    process.stderr.write(`voicewipe ${name}: ${(err as Error).message}\nUsage: ${command.usage}\n`);
+    return EXIT.usage;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    return EXIT.ok;
+  }
+  const allowsPositionals = name === 'check-config';
+  if (parsed.positionals.length > (allowsPositionals ? 1 : 0)) {
+    process.stderr.write(`voicewipe ${name}: unexpected argument "${parsed.positionals.at(-1)}"\nUsage: ${command.usage}\n`);
+    return EXIT.usage;
+  }
+  return command.run(parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] });
+}
+
+// Run when executed as the entry point (import.meta.main needs Node 24.2; engines allow 22.18).
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => {
+    process.stderr.write(`voicewipe: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = EXIT.failed;
+  });
+}

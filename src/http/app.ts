@@ -1,0 +1,42 @@
+// The Fastify app as one function, so tests build it and call app.inject() without a port.
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../log.ts';
+import type { Database } from '../db/open.ts';
+import { healthRoutes } from './routes/health.ts';
+import type { MqttHealth } from './routes/health.ts';
+
+export interface AppDeps {
+  log: Logger;
+  db: Database;
+  version: string;
+  /** What the MQTT link is doing right now; `disabled` without an `mqtt` block. */
+  mqttHealth: () => MqttHealth;
+}
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ module: 'http' }),
+    disableRequestLogging: true,
+    // Explicit timeouts: a slow or stuck client on the LAN must not hold sockets open forever.
+    connectionTimeout: 10_000,
+    requestTimeout: 15_000,
+    keepAliveTimeout: 5_000,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+  });
+
+  // One error handler: the client learns what it did wrong (4xx), never our internals (5xx).
+  app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      return reply.code(status).send({ error: 'internal error', status });
+    }
+    return reply.code(status).send({ error: err.message, status });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url}`, status: 404 }));
+
+  app.register(healthRoutes, deps);
+  return app;
+}

@@ -1,0 +1,35 @@
+// GET /healthz: for Docker's healthcheck, systemd and uptime monitors. 200 when the daemon can do its job.
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app.ts';
+
+export type MqttHealth = 'disabled' | 'connected' | 'disconnected';
+
+export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const ping = deps.db.prepare('SELECT 1 AS ok');
+  app.get('/healthz', {
+    schema: {
+      response: {
+        '2xx': healthSchema,
+        '5xx': healthSchema,
+      },
+    },
+  }, async (_req, reply) => {
+    let db: 'ok' | 'error' = 'ok';
+    try { ping.get(); } catch { db = 'error'; }
+    // A broker that is away degrades the appliance (Home Assistant goes blind) but purges still run.
+    const mqtt = deps.mqttHealth();
+    const status = db !== 'ok' ? 'error' : mqtt === 'disconnected' ? 'degraded' : 'ok';
+    return reply.code(db === 'ok' ? 200 : 503).send({ status, db, mqtt, version: deps.version });
+  });
+}
+
+const healthSchema = {
+  type: 'object',
+  required: ['status', 'db', 'mqtt', 'version'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded', 'error'] },
+    db: { type: 'string', enum: ['ok', 'error'] },
+    mqtt: { type: 'string', enum: ['disabled', 'connected', 'disconnected'] },
+    version: { type: 'string' },
+  },
+} as const;
