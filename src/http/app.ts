@@ -1,6 +1,6 @@
 // The Fastify app as one function, so tests build it and call app.inject() without a port.
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from '../log.ts';
 import type { Database } from '../db/open.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -16,7 +16,8 @@ export interface AppDeps {
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
-    loggerInstance: deps.log.child({ module: 'http' }),
+    // Cast: pino's Logger is a FastifyBaseLogger; without it Fastify's instance type is parameterised by pino's.
+    loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
     disableRequestLogging: true,
     // Explicit timeouts: a slow or stuck client on the LAN must not hold sockets open forever.
     connectionTimeout: 10_000,

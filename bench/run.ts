@@ -1,0 +1,50 @@
+// `npm run bench`: measures what the issues name (not a timed test) and writes bench/results/latest.json
+// plus a readable table, with the machine it ran on. Each section runs alone; a failing one is reported.
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { benchDaemonIdle } from './daemon.ts';
+
+interface Aim { key: string; max: number }
+interface Section { name: string; run: () => Promise<Record<string, number>>; aims?: Aim[] }
+
+const sections: Section[] = [
+  { name: 'daemon idle', run: benchDaemonIdle, aims: [{ key: 'idle_rss_mb', max: 80 }, { key: 'startup_to_healthz_ms', max: 1000 }] },
+  { name: 'simulator', run: async () => (await import('./sim.ts')).benchSimulator() },
+];
+
+const only = process.argv.slice(2);
+const results: Record<string, Record<string, number> | { error: string }> = {};
+const lines: string[] = [];
+for (const section of sections) {
+  if (only.length > 0 && !only.some((o) => section.name.includes(o))) continue;
+  process.stderr.write(`bench: ${section.name}…\n`);
+  try {
+    const figures = await section.run();
+    results[section.name] = figures;
+    lines.push(`${section.name}`);
+    for (const [key, value] of Object.entries(figures)) {
+      const aim = section.aims?.find((a) => a.key === key);
+      const verdict = aim ? (value <= aim.max ? `  (aim ≤ ${aim.max}: met)` : `  (aim ≤ ${aim.max}: MISSED)`) : '';
+      lines.push(`  ${key.padEnd(32)} ${String(value).padStart(10)}${verdict}`);
+    }
+  } catch (err) {
+    results[section.name] = { error: (err as Error).message };
+    lines.push(`${section.name}\n  FAILED: ${(err as Error).message}`);
+  }
+}
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memory_gb: Math.round(totalmem() / 2 ** 30),
+  arch: process.arch,
+  node: process.version,
+  os: readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)/m)?.[1] ?? process.platform,
+};
+const report = { date: new Date().toISOString(), machine, results };
+const dir = new URL('results/', import.meta.url).pathname;
+mkdirSync(dir, { recursive: true });
+writeFileSync(`${dir}latest.json`, `${JSON.stringify(report, null, 2)}\n`);
+const table = [`voicewipe benchmark, ${report.date}`, `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GB, ${machine.os}, ${machine.arch}, Node ${machine.node}`, '', ...lines, ''].join('\n');
+writeFileSync(`${dir}latest.txt`, table);
+process.stdout.write(table);

@@ -1,0 +1,51 @@
+// What a vendor provider offers the run (shared/DESIGN.md, "Provider contract"). A provider drives one
+// account's pages in a fresh browser context and throws PurgeError with a kind from the closed list.
+import type { BrowserContext, Page } from 'playwright-core';
+import type { AccountConfig } from '../config/types.ts';
+import type { Logger } from '../log.ts';
+
+export interface Inventory {
+  /** Recordings older than the cut-off that the vendor still lists. */
+  count: number;
+  oldest_at: number | null;
+  newest_at: number | null;
+}
+
+/** What the provider saw, kept with the result as diagnostics (never secrets). */
+export interface Observations {
+  /** Locator name → which of its fallbacks matched (class, role, text). */
+  locators: Record<string, string>;
+  /** Requests the page sent when deleting: method, path (no query), status. */
+  delete_requests: { method: string; path: string; status: number | null }[];
+  /** Free-form notes: "signed in with saved session", "csrf refreshed", … */
+  notes: string[];
+}
+
+export interface ProviderSession {
+  account: AccountConfig;
+  /** Origin of the vendor site for this account (marketplace, or base_url). */
+  origin: string;
+  context: BrowserContext;
+  page: Page;
+  log: Logger;
+  observations: Observations;
+  /** Runs one bounded step: past the step timeout the whole browser is killed and a `timeout` is thrown. */
+  step<T>(what: string, fn: () => Promise<T>, timeoutMs?: number): Promise<T>;
+  /** Cancelled (shutdown, run deadline). Long loops check it. */
+  signal: AbortSignal;
+  /** Sleeps that end early when the run is cancelled. */
+  sleep(ms: number): Promise<void>;
+  now(): number;
+}
+
+export interface Provider {
+  readonly name: string;
+  /** Ensures the context is signed in, using the saved session when it still works. Returns what it did. */
+  signIn(s: ProviderSession): Promise<'session_reused' | 'signed_in'>;
+  /** Counts the recordings older than `cutoff` (ms) still stored at the vendor. */
+  inventory(s: ProviderSession, cutoff: number): Promise<Inventory>;
+  /** Deletes the recordings older than `cutoff`; calls onProgress with the number deleted so far. */
+  delete(s: ProviderSession, cutoff: number, found: Inventory, onProgress: (deleted: number) => void): Promise<void>;
+  /** How long deleted items may still be listed before it counts as a failure (eventual consistency). */
+  readonly settleMs: number;
+}

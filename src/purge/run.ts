@@ -1,0 +1,371 @@
+// The purge run: every enabled account in turn (one run at a time), each in a fresh browser context with its
+// saved session: sign in if needed → count → delete (unless dry run) → count again until the vendor agrees →
+// save the session → result. Emits typed events; the recorder turns them into rows.
+import type { Config, AccountConfig } from '../config/types.ts';
+import type { Logger } from '../log.ts';
+import type { RunBrowser } from '../browser/launch.ts';
+import { captureEvidence } from '../browser/evidence.ts';
+import type { SessionVault } from '../browser/vault.ts';
+import type { Inventory, Observations, Provider, ProviderSession } from '../providers/types.ts';
+import { NEEDS_PERSON, PurgeError, RETRYABLE, classify } from './errors.ts';
+import type { AccountResult, PurgeEvents, RunStatus, Trigger } from './events.ts';
+import type { Recorder } from './recorder.ts';
+
+export const DAY_MS = 86_400_000;
+
+export interface RunRequest {
+  trigger: Trigger;
+  /** Only this account (it runs even when disabled in the config: a person asked for it). */
+  accountId?: string;
+  dryRun?: boolean;
+}
+
+export interface RunSummary {
+  run_id: number;
+  status: RunStatus;
+  dry_run: boolean;
+  results: AccountResult[];
+  duration_ms: number;
+}
+
+export interface RunnerOptions {
+  /** Pause before the second and third attempt of a retryable failure (doubles each time). */
+  retryDelayMs?: number;
+  maxAttempts?: number;
+  /** Longest Retry-After honoured within a run; longer waits end the account until the next run. */
+  maxRetryAfterMs?: number;
+  /** How often to re-count while waiting for deletions to show. */
+  verifyIntervalMs?: number;
+}
+
+export interface RunnerDeps {
+  config: Config;
+  recorder: Recorder;
+  events: PurgeEvents;
+  log: Logger;
+  vault: SessionVault;
+  providers: Record<string, Provider>;
+  launch: (config: Config['browser']) => Promise<RunBrowser>;
+  now?: () => number;
+  options?: RunnerOptions;
+}
+
+export class RunBusy extends Error {
+  readonly runId: number;
+  constructor(runId: number) {
+    super(`a purge is already running (run ${runId})`);
+    this.name = 'RunBusy';
+    this.runId = runId;
+  }
+}
+
+export class UnknownAccount extends Error {
+  constructor(id: string, known: string[]) {
+    super(`no account "${id}" in the config (accounts: ${known.join(', ') || 'none'})`);
+    this.name = 'UnknownAccount';
+  }
+}
+
+/** The cut-off instant: recordings older than this are deleted. keep_days 0 means everything up to now. */
+export function cutoffFor(account: AccountConfig, now: number): number {
+  return now - account.keep_days * DAY_MS;
+}
+
+const AMAZON_ORIGINS: Record<string, string> = {
+  com: 'https://www.amazon.com', 'co.uk': 'https://www.amazon.co.uk', de: 'https://www.amazon.de', fr: 'https://www.amazon.fr',
+  it: 'https://www.amazon.it', es: 'https://www.amazon.es', ca: 'https://www.amazon.ca', 'com.au': 'https://www.amazon.com.au',
+  'co.jp': 'https://www.amazon.co.jp', 'com.br': 'https://www.amazon.com.br', in: 'https://www.amazon.in',
+};
+
+/** The vendor origin of an account: `base_url` when set (simulator, odd marketplaces), else the marketplace's. */
+export function originFor(account: AccountConfig): string {
+  if (account.base_url) return new URL(account.base_url).origin;
+  if (account.provider === 'google') return 'https://myactivity.google.com';
+  return AMAZON_ORIGINS[account.marketplace] ?? AMAZON_ORIGINS.com;
+}
+
+export class PurgeRunner {
+  private readonly deps: RunnerDeps;
+  private readonly now: () => number;
+  private readonly opts: Required<RunnerOptions>;
+  private active?: { runId: number; abort: AbortController; done: Promise<RunSummary> };
+
+  constructor(deps: RunnerDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+    this.opts = { retryDelayMs: 5_000, maxAttempts: 3, maxRetryAfterMs: 120_000, verifyIntervalMs: 5_000, ...deps.options };
+  }
+
+  get running(): { runId: number } | undefined {
+    return this.active ? { runId: this.active.runId } : undefined;
+  }
+
+  /** Starts a run; throws RunBusy while one is going, UnknownAccount for a bad account id. */
+  start(request: RunRequest): { runId: number; done: Promise<RunSummary> } {
+    if (this.active) throw new RunBusy(this.active.runId);
+    const { config } = this.deps;
+    let accounts = config.accounts.filter((a) => a.enabled);
+    if (request.accountId !== undefined) {
+      const one = config.accounts.find((a) => a.id === request.accountId);
+      if (!one) throw new UnknownAccount(request.accountId, config.accounts.map((a) => a.id));
+      accounts = [one];
+    }
+    const dryRun = request.dryRun === true;
+    const startedAt = this.now();
+    const runId = this.deps.recorder.createRun(request.trigger, dryRun, accounts, startedAt);
+    const abort = new AbortController();
+    const done = this.execute(runId, request.trigger, dryRun, accounts, startedAt, abort.signal)
+      .finally(() => { this.active = undefined; });
+    this.active = { runId, abort, done };
+    return { runId, done };
+  }
+
+  /** Cancels the running run (shutdown): the current account ends `cancelled`, the browser is closed. */
+  async cancel(): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    active.abort.abort(new PurgeError('cancelled', 'the run was cancelled'));
+    await active.done.catch(() => {});
+  }
+
+  private async execute(runId: number, trigger: Trigger, dryRun: boolean, accounts: AccountConfig[], startedAt: number, signal: AbortSignal): Promise<RunSummary> {
+    const { events, config, log } = this.deps;
+    events.emit('run_started', { run_id: runId, trigger, dry_run: dryRun, accounts: accounts.map((a) => a.id), at: startedAt });
+    // The run's hard deadline: past it the browser is killed and the account in progress ends `timeout`.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new PurgeError('timeout', `the run took longer than ${config.browser.run_timeout_minutes} minutes`)),
+      config.browser.run_timeout_minutes * 60_000);
+    timer.unref();
+    const runSignal = AbortSignal.any([signal, deadline.signal]);
+    const browserHolder: { current?: RunBrowser } = {};
+    const killOnAbort = () => browserHolder.current?.kill();
+    runSignal.addEventListener('abort', killOnAbort, { once: true });
+    const results: AccountResult[] = [];
+    try {
+      for (const account of accounts) {
+        if (runSignal.aborted) {
+          results.push(this.skipped(runId, account, runSignal.reason));
+          continue;
+        }
+        results.push(await this.purgeAccount(runId, account, dryRun, runSignal, browserHolder));
+      }
+    } finally {
+      clearTimeout(timer);
+      runSignal.removeEventListener('abort', killOnAbort);
+      await browserHolder.current?.close().catch(() => {});
+    }
+    const status = runStatus(results, signal.aborted);
+    const sum = (key: 'found' | 'deleted' | 'remaining') => results.reduce((n, r) => n + (r[key] ?? 0), 0);
+    const finishedAt = this.now();
+    const failedIds = results.filter((r) => r.status === 'failed').map((r) => `${r.account_id}: ${r.error_kind}`);
+    events.emit('run_finished', {
+      run_id: runId, status, dry_run: dryRun, found: sum('found'), deleted: sum('deleted'), remaining: sum('remaining'),
+      duration_ms: finishedAt - startedAt, at: finishedAt, message: failedIds.length ? failedIds.join('; ') : null,
+    });
+    log.info({ run_id: runId, status, deleted: sum('deleted'), remaining: sum('remaining') }, 'purge finished');
+    return { run_id: runId, status, dry_run: dryRun, results, duration_ms: finishedAt - startedAt };
+  }
+
+  private skipped(runId: number, account: AccountConfig, reason: unknown): AccountResult {
+    const at = this.now();
+    const kind = classify(reason).kind;
+    const result: AccountResult = {
+      account_id: account.id, provider: account.provider, status: kind === 'cancelled' ? 'cancelled' : 'failed', found: null, deleted: null,
+      remaining: null, oldest_at: null, newest_at: null, error_kind: kind, error_message: 'not started: the run ended first',
+      attempts: 0, started_at: at, finished_at: at, evidence_dir: null, details: {},
+    };
+    this.deps.events.emit('account_finished', { run_id: runId, result, at });
+    return result;
+  }
+
+  private async purgeAccount(runId: number, account: AccountConfig, dryRun: boolean, signal: AbortSignal, browserHolder: { current?: RunBrowser }): Promise<AccountResult> {
+    const { events, log: runLog } = this.deps;
+    const log = runLog.child({ run_id: runId, account: account.id });
+    const startedAt = this.now();
+    events.emit('account_started', { run_id: runId, account_id: account.id, at: startedAt });
+    const cutoff = cutoffFor(account, startedAt);
+    const progress = { found: null as number | null, deleted: 0, inventory: null as Inventory | null };
+    let attempts = 0;
+    let lastError: PurgeError | undefined;
+    let evidenceDir: string | null = null;
+    let observations: Observations = { locators: {}, delete_requests: [], notes: [] };
+    for (;;) {
+      attempts++;
+      observations = { locators: {}, delete_requests: [], notes: [] };
+      try {
+        await this.attempt(runId, account, dryRun, cutoff, signal, browserHolder, observations, progress, log);
+        lastError = undefined;
+        evidenceDir = null;
+        break;
+      } catch (err) {
+        lastError = signal.aborted ? classify(signal.reason) : classify(err);
+        evidenceDir = (err as { evidenceDir?: string }).evidenceDir ?? null;
+        log.warn({ kind: lastError.kind, attempt: attempts, message: lastError.message }, 'account attempt failed');
+        if (signal.aborted || NEEDS_PERSON.has(lastError.kind)) break;
+        const wait = this.retryWait(lastError, attempts);
+        if (wait === undefined) break;
+        log.info({ wait_ms: wait }, 'retrying');
+        await sleep(wait, signal);
+        if (signal.aborted) { lastError = classify(signal.reason); break; }
+      }
+    }
+    if (lastError?.kind === 'bad_credentials') this.deps.vault.drop(account.id);
+    if (lastError && NEEDS_PERSON.has(lastError.kind)) {
+      events.emit('needs_login', { run_id: runId, account_id: account.id, error_kind: lastError.kind, message: lastError.message, at: this.now() });
+    }
+    const inv = progress.inventory;
+    const result: AccountResult = {
+      account_id: account.id,
+      provider: account.provider,
+      status: !lastError ? 'ok' : lastError.kind === 'cancelled' ? 'cancelled' : 'failed',
+      found: progress.found,
+      deleted: dryRun ? 0 : (progress.found === null ? null : progress.deleted),
+      // Without a count we cannot say what is left; otherwise what was found minus what went away.
+      remaining: progress.found === null ? null : progress.found - (dryRun ? 0 : progress.deleted),
+      oldest_at: inv?.oldest_at ?? null,
+      newest_at: inv?.newest_at ?? null,
+      error_kind: lastError?.kind ?? null,
+      error_message: lastError?.message ?? null,
+      attempts,
+      started_at: startedAt,
+      finished_at: this.now(),
+      evidence_dir: evidenceDir,
+      details: { ...observations, cutoff: new Date(cutoff).toISOString() },
+    };
+    events.emit('account_finished', { run_id: runId, result, at: result.finished_at });
+    return result;
+  }
+
+  /** How long to wait before another attempt, or undefined when it is not worth one in this run. */
+  private retryWait(err: PurgeError, attempts: number): number | undefined {
+    if (attempts >= this.opts.maxAttempts) return undefined;
+    if (err.kind === 'rate_limited') {
+      const asked = err.retryAfterMs ?? this.opts.retryDelayMs;
+      // A vendor asking for a long pause gets it: we come back next night rather than hammer it.
+      return asked <= this.opts.maxRetryAfterMs ? asked : undefined;
+    }
+    if (err.kind === 'verification_failed' || !RETRYABLE.has(err.kind)) return undefined;
+    return this.opts.retryDelayMs * 2 ** (attempts - 1);
+  }
+
+  private async attempt(runId: number, account: AccountConfig, dryRun: boolean, cutoff: number, signal: AbortSignal,
+    browserHolder: { current?: RunBrowser }, observations: Observations,
+    progress: { found: number | null; deleted: number; inventory: Inventory | null }, log: Logger): Promise<void> {
+    const { config, events, vault } = this.deps;
+    const provider = this.deps.providers[account.provider];
+    if (!provider) throw new PurgeError('vendor_error', `no provider for "${account.provider}" in this version`);
+    const phase = (p: 'starting_browser' | 'signing_in' | 'counting' | 'deleting' | 'verifying', extra: { found?: number; deleted?: number } = {}) =>
+      events.emit('account_progress', { run_id: runId, account_id: account.id, phase: p, ...extra, at: this.now() });
+
+    phase('starting_browser');
+    if (!browserHolder.current || !browserHolder.current.browser.isConnected()) {
+      await browserHolder.current?.close().catch(() => {});
+      browserHolder.current = undefined;
+      try {
+        browserHolder.current = await this.deps.launch(config.browser);
+      } catch (err) {
+        throw new PurgeError('browser_crashed', `Chromium did not start: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+      }
+    }
+    const browser = browserHolder.current;
+    const saved = vault.load(account.id);
+    if (saved.problem) log.warn(saved.problem);
+    const stepTimeoutMs = config.browser.step_timeout_seconds * 1000;
+    const context = await browser.newContext({ storageState: saved.state, stepTimeoutMs });
+    const page = await context.newPage();
+    const session: ProviderSession = {
+      account, origin: originFor(account), context, page, log, observations, signal,
+      now: this.now,
+      sleep: (ms) => sleep(ms, signal),
+      step: (what, fn, timeoutMs = stepTimeoutMs) => boundedStep(what, fn, timeoutMs, signal, () => browser.kill()),
+    };
+    let signedIn = false;
+    try {
+      phase('signing_in');
+      const how = await provider.signIn(session);
+      signedIn = true;
+      observations.notes.push(how === 'session_reused' ? 'signed in with the saved session' : 'signed in with the account credentials');
+      phase('counting');
+      const found = await provider.inventory(session, cutoff);
+      progress.inventory = found;
+      // On a retry, what was deleted before counts too: found stays the first count of the run.
+      if (progress.found === null) progress.found = found.count;
+      const before = progress.deleted;
+      phase('counting', { found: progress.found });
+      if (!dryRun && found.count > 0) {
+        phase('deleting', { found: progress.found, deleted: progress.deleted });
+        await provider.delete(session, cutoff, found, (n) => {
+          progress.deleted = Math.min(before + n, progress.found ?? before + n);
+          phase('deleting', { found: progress.found ?? undefined, deleted: progress.deleted });
+        });
+        phase('verifying', { found: progress.found, deleted: progress.deleted });
+        const remaining = await this.verify(session, provider, cutoff);
+        progress.deleted = (progress.found ?? 0) - remaining;
+        if (remaining > 0) {
+          throw new PurgeError('verification_failed', `${remaining} recording${remaining === 1 ? '' : 's'} older than the cut-off still listed ` +
+            `${Math.round(provider.settleMs / 1000)} s after deleting`);
+        }
+      }
+      vault.save(account.id, await context.storageState() as never);
+    } catch (err) {
+      const failure = signal.aborted ? classify(signal.reason) : classify(err);
+      if (signedIn && failure.kind !== 'bad_credentials') {
+        try { vault.save(account.id, await context.storageState() as never); } catch { /* browser gone */ }
+      }
+      const secrets = [account.password, account.totp_secret].filter((s): s is string => Boolean(s));
+      try { for (const c of await context.cookies()) secrets.push(c.value); } catch { /* browser gone */ }
+      if (failure.kind !== 'cancelled') {
+        const evidence = await captureEvidence(page, { stateDir: config.state_dir, runId, accountId: account.id, secrets });
+        (failure as PurgeError & { evidenceDir?: string }).evidenceDir = evidence.dir;
+      }
+      throw failure;
+    } finally {
+      await context.close().catch(() => {});
+    }
+  }
+
+  /** Re-counts until nothing older than the cut-off is listed, or the provider's settle time has passed. */
+  private async verify(session: ProviderSession, provider: Provider, cutoff: number): Promise<number> {
+    const until = this.now() + provider.settleMs;
+    for (;;) {
+      const left = await provider.inventory(session, cutoff);
+      if (left.count === 0 || this.now() >= until || session.signal.aborted) return left.count;
+      await session.sleep(Math.min(this.opts.verifyIntervalMs, Math.max(0, until - this.now())));
+    }
+  }
+}
+
+function runStatus(results: AccountResult[], cancelled: boolean): RunStatus {
+  if (cancelled) return 'cancelled';
+  if (results.some((r) => r.status === 'failed' && !(r.error_kind && NEEDS_PERSON.has(r.error_kind)))) return 'failed';
+  if (results.some((r) => r.error_kind && NEEDS_PERSON.has(r.error_kind))) return 'needs_person';
+  return 'ok';
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Races a step against its timeout and the run's cancellation; a step that overruns kills the browser, since
+ *  Playwright calls such as evaluate() have no timeout of their own and a hung page would wedge the run. */
+async function boundedStep<T>(what: string, fn: () => Promise<T>, timeoutMs: number, signal: AbortSignal, kill: () => void): Promise<T> {
+  if (signal.aborted) throw classify(signal.reason);
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => { kill(); reject(new PurgeError('timeout', `${what}: no answer within ${Math.round(timeoutMs / 1000)} s`)); }, timeoutMs);
+    onAbort = () => reject(classify(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([fn(), guard]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}

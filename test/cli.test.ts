@@ -1,0 +1,92 @@
+import t from 'tap';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from './helpers/cli.ts';
+
+const example = new URL('../config.example.yaml', import.meta.url).pathname;
+
+t.test('check-config accepts the example config', async (t) => {
+  const r = await runCli(['check-config', example]);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /OK/);
+});
+
+t.test('a broken config: exit 2, every problem with its line, nothing written, daemon refuses', async (t) => {
+  const dir = t.testdir();
+  const state = join(dir, 'state');
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, [
+    'version: 1',
+    `state_dir: ${state}`,
+    'schedul:',
+    '  cron: "30 3 * * *"',
+    'schedule:',
+    '  cron: "99 3 * * *"',
+    'accounts:',
+    '  - id: kitchen',
+    '    provider: alexa',
+    '    email: a@example.com',
+    '    password_file: /nonexistent/secret',
+    '  - id: kitchen',
+    '    provider: google',
+    '',
+  ].join('\n'));
+  const r = await runCli(['check-config', config]);
+  t.equal(r.code, 2);
+  t.match(r.stderr, new RegExp(`${config}:3 schedul: .*did you mean .*schedule`));
+  t.match(r.stderr, new RegExp(`${config}:6 schedule.cron: `));
+  t.match(r.stderr, new RegExp(`${config}:11 accounts\\[0\\].password_file: `));
+  t.match(r.stderr, new RegExp(`${config}:12 accounts\\[1\\].id: .*duplicate`));
+  const start = await runCli(['start', '--config', config]);
+  t.equal(start.code, 2, 'the daemon does not start on a broken config');
+  t.match(start.stderr, /nothing was started/);
+  t.notOk(existsSync(state), 'nothing was written');
+});
+
+t.test('bad YAML is reported with its line', async (t) => {
+  const config = join(t.testdir(), 'config.yaml');
+  writeFileSync(config, 'version: 1\nhttp:\n  port: [1, 2\n');
+  const r = await runCli(['check-config', config]);
+  t.equal(r.code, 2);
+  t.match(r.stderr, new RegExp(`${config}:\\d+`));
+});
+
+t.test('help, unknown commands and options', async (t) => {
+  const help = await runCli(['--help']);
+  t.equal(help.code, 0);
+  for (const command of ['start', 'purge', 'check-config', 'status', 'token', 'demo']) {
+    t.match(help.stdout, new RegExp(`\\n  ${command} `), `${command} listed`);
+    const sub = await runCli([command, '--help']);
+    t.equal(sub.code, 0, `${command} --help`);
+    t.match(sub.stdout, new RegExp(`Usage: voicewipe ${command}`));
+  }
+  const unknown = await runCli(['frobnicate']);
+  t.equal(unknown.code, 2);
+  t.match(unknown.stderr, /unknown command "frobnicate"/);
+  const badFlag = await runCli(['status', '--nope']);
+  t.equal(badFlag.code, 2);
+  t.match(badFlag.stderr, /Unknown option '--nope'/);
+});
+
+t.test('token and status on a fresh state directory', async (t) => {
+  const dir = t.testdir();
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, `version: 1\nstate_dir: ${join(dir, 'state')}\naccounts: []\n`);
+  const status = await runCli(['status', '--config', config]);
+  t.equal(status.code, 0);
+  t.match(status.stdout, /no runs yet/);
+  const token = await runCli(['token', '--config', config]);
+  t.equal(token.code, 0);
+  t.match(token.stdout, /^[\w-]{43}\n$/);
+  const again = await runCli(['token'], { env: { VOICEWIPE_CONFIG: config } });
+  t.equal(again.stdout, token.stdout, '$VOICEWIPE_CONFIG is honoured and the token is stable');
+});
+
+t.test('purge says honestly that it is not there yet', async (t) => {
+  const dir = t.testdir();
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, `version: 1\nstate_dir: ${join(dir, 'state')}\naccounts: []\n`);
+  const r = await runCli(['purge', '--config', config]);
+  t.equal(r.code, 1);
+  t.match(r.stderr, /not available yet/);
+});
