@@ -9,6 +9,12 @@ import type { Config } from './config/types.ts';
 import { openDatabase } from './db/open.ts';
 import { listAccountStates, listRuns } from './db/queries.ts';
 import { ensureAdminToken } from './http/admin-token.ts';
+import { createLogger } from './log.ts';
+import { createPurge } from './purge/index.ts';
+import { PurgeLocked } from './purge/lock.ts';
+import { formatRun } from './purge/report.ts';
+import { UnknownAccount } from './purge/run.ts';
+import type { RunnerOptions } from './purge/run.ts';
 import { databasePath, runDaemon } from './main.ts';
 import { VERSION } from './version.ts';
 
@@ -41,9 +47,9 @@ const COMMANDS: Record<string, Command> = {
     async run({ values }) {
       const config = loadOrReport(values.config as string | undefined);
       if (!config) return EXIT.usage;
-      process.stderr.write('voicewipe purge: not available yet in this version: the purge itself (browser, ' +
-        'providers) is still being built. Nothing was deleted.\n');
-      return EXIT.failed;
+      return purgeOnce(config, {
+        accountId: values.account as string | undefined, dryRun: values['dry-run'] === true, json: values.json === true, trigger: 'cli',
+      });
     },
   },
   'check-config': {
@@ -113,6 +119,36 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+/** One purge in this process: the run's summary on stdout, exit 0 ok / 1 failed / 3 a person is needed. */
+export async function purgeOnce(config: Config, opts: { accountId?: string; dryRun: boolean; json: boolean; trigger: 'cli' | 'demo'; runner?: RunnerOptions }): Promise<number> {
+  const log = createLogger({ level: config.log.level, destination: process.stderr, pretty: false });
+  const { db } = openDatabase(databasePath(config));
+  try {
+    const { runner } = createPurge(config, db, log, opts.runner);
+    let started;
+    try {
+      started = runner.start({ trigger: opts.trigger, accountId: opts.accountId, dryRun: opts.dryRun });
+    } catch (err) {
+      if (err instanceof UnknownAccount || err instanceof PurgeLocked) {
+        process.stderr.write(`voicewipe purge: ${err.message}\n`);
+        return err instanceof UnknownAccount ? EXIT.usage : EXIT.failed;
+      }
+      throw err;
+    }
+    // Ctrl+C cancels the run cleanly (browser closed, run recorded as cancelled).
+    const cancel = () => { void runner.cancel(); };
+    process.once('SIGINT', cancel);
+    process.once('SIGTERM', cancel);
+    const summary = await started.done;
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+    process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : formatRun(summary, config.state_dir));
+    return summary.status === 'ok' ? EXIT.ok : summary.status === 'needs_person' ? EXIT.needsPerson : EXIT.failed;
+  } finally {
+    db.close();
+  }
+}
 
 function loadOrReport(cliPath: string | undefined): Config | undefined {
   const path = resolveConfigPath(cliPath);

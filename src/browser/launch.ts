@@ -14,7 +14,7 @@ export interface RunBrowser {
   /** pid of the browser's main process (a process-group leader), when found. */
   pid?: number;
   /** A fresh context: its own cookies, images/media/fonts blocked, step timeout applied. */
-  newContext(opts: { storageState?: StorageState; stepTimeoutMs: number; locale?: string }): Promise<BrowserContext>;
+  newContext(opts: { storageState?: StorageState; stepTimeoutMs: number; timezoneId?: string; locale?: string }): Promise<BrowserContext>;
   /** Graceful close, falling back to killing the tree after a few seconds. */
   close(): Promise<void>;
   /** Immediate SIGKILL of the whole tree. */
@@ -47,9 +47,11 @@ export async function launchBrowser(config: BrowserConfig): Promise<RunBrowser> 
   };
   return {
     binary, browser, pid, kill,
-    async newContext({ storageState, stepTimeoutMs, locale }) {
+    async newContext({ storageState, stepTimeoutMs, timezoneId, locale }) {
       const context = await browser.newContext({
         storageState: storageState as BrowserContextOptions['storageState'],
+        // The vendors' pages draw day boundaries in the browser's zone: make it the household's.
+        timezoneId,
         locale: locale ?? 'en-US',
         viewport: { width: 1280, height: 900 },
         serviceWorkers: 'block',

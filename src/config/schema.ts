@@ -29,7 +29,8 @@ export const ACCOUNT_ID = /^[a-z0-9_-]+$/;
 export const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
 
 export const LIMITS = {
-  port: [1, 65535],
+  // 0 lets the system pick a free port (tests, demo); the real port is logged.
+  port: [0, 65535],
   jitter_minutes: [0, 720],
   step_timeout_seconds: [1, 600],
   run_timeout_minutes: [1, 1440],

@@ -9,9 +9,13 @@ import type { SessionVault } from '../browser/vault.ts';
 import type { Inventory, Observations, Provider, ProviderSession } from '../providers/types.ts';
 import { NEEDS_PERSON, PurgeError, RETRYABLE, classify } from './errors.ts';
 import type { AccountResult, PurgeEvents, RunStatus, Trigger } from './events.ts';
+import { takePurgeLock } from './lock.ts';
 import type { Recorder } from './recorder.ts';
 
 export const DAY_MS = 86_400_000;
+/** Bounds on the clean-up after a failure, so a wedged page cannot hold the run. */
+const EVIDENCE_DEADLINE_MS = 20_000;
+const CLOSE_DEADLINE_MS = 10_000;
 
 export interface RunRequest {
   trigger: Trigger;
@@ -36,6 +40,8 @@ export interface RunnerOptions {
   maxRetryAfterMs?: number;
   /** How often to re-count while waiting for deletions to show. */
   verifyIntervalMs?: number;
+  /** Overrides the providers' settle time (tests, benchmark). */
+  settleMs?: number;
 }
 
 export interface RunnerDeps {
@@ -60,15 +66,16 @@ export class RunBusy extends Error {
 }
 
 export class UnknownAccount extends Error {
-  constructor(id: string, known: string[]) {
-    super(`no account "${id}" in the config (accounts: ${known.join(', ') || 'none'})`);
+  constructor(id: string, known: string[], why = 'is not in the config') {
+    super(`account "${id}" ${why} (enabled accounts: ${known.join(', ') || 'none'})`);
     this.name = 'UnknownAccount';
   }
 }
 
-/** The cut-off instant: recordings older than this are deleted. keep_days 0 means everything up to now. */
+/** The cut-off instant: recordings older than this are deleted; keep_days 0 means everything up to now.
+ *  On a whole minute, because Amazon's page shows times to the minute: the cut-off minute is kept whole. */
 export function cutoffFor(account: AccountConfig, now: number): number {
-  return now - account.keep_days * DAY_MS;
+  return Math.floor((now - account.keep_days * DAY_MS) / 60_000) * 60_000;
 }
 
 const AMAZON_ORIGINS: Record<string, string> = {
@@ -87,7 +94,7 @@ export function originFor(account: AccountConfig): string {
 export class PurgeRunner {
   private readonly deps: RunnerDeps;
   private readonly now: () => number;
-  private readonly opts: Required<RunnerOptions>;
+  private readonly opts: Required<Omit<RunnerOptions, 'settleMs'>> & { settleMs?: number };
   private active?: { runId: number; abort: AbortController; done: Promise<RunSummary> };
 
   constructor(deps: RunnerDeps) {
@@ -100,7 +107,8 @@ export class PurgeRunner {
     return this.active ? { runId: this.active.runId } : undefined;
   }
 
-  /** Starts a run; throws RunBusy while one is going, UnknownAccount for a bad account id. */
+  /** Starts a run; throws RunBusy while one is going (PurgeLocked when another process runs one),
+   *  UnknownAccount for an account id that is not in the config or disabled. */
   start(request: RunRequest): { runId: number; done: Promise<RunSummary> } {
     if (this.active) throw new RunBusy(this.active.runId);
     const { config } = this.deps;
@@ -108,14 +116,22 @@ export class PurgeRunner {
     if (request.accountId !== undefined) {
       const one = config.accounts.find((a) => a.id === request.accountId);
       if (!one) throw new UnknownAccount(request.accountId, config.accounts.map((a) => a.id));
+      if (!one.enabled) throw new UnknownAccount(request.accountId, accounts.map((a) => a.id), 'is disabled in the config');
       accounts = [one];
     }
     const dryRun = request.dryRun === true;
+    const release = takePurgeLock(config.state_dir);
     const startedAt = this.now();
-    const runId = this.deps.recorder.createRun(request.trigger, dryRun, accounts, startedAt);
+    let runId: number;
+    try {
+      runId = this.deps.recorder.createRun(request.trigger, dryRun, accounts, startedAt);
+    } catch (err) {
+      release();
+      throw err;
+    }
     const abort = new AbortController();
     const done = this.execute(runId, request.trigger, dryRun, accounts, startedAt, abort.signal)
-      .finally(() => { this.active = undefined; });
+      .finally(() => { this.active = undefined; release(); });
     this.active = { runId, abort, done };
     return { runId, done };
   }
@@ -271,13 +287,13 @@ export class PurgeRunner {
     const saved = vault.load(account.id);
     if (saved.problem) log.warn(saved.problem);
     const stepTimeoutMs = config.browser.step_timeout_seconds * 1000;
-    const context = await browser.newContext({ storageState: saved.state, stepTimeoutMs });
+    const context = await browser.newContext({ storageState: saved.state, stepTimeoutMs, timezoneId: config.timezone });
     const page = await context.newPage();
     const session: ProviderSession = {
       account, origin: originFor(account), context, page, log, observations, signal,
       now: this.now,
       sleep: (ms) => sleep(ms, signal),
-      step: (what, fn, timeoutMs = stepTimeoutMs) => boundedStep(what, fn, timeoutMs, signal, () => browser.kill()),
+      step: (what, fn, timeoutMs = stepTimeoutMs) => boundedStep(what, fn, timeoutMs, signal),
     };
     let signedIn = false;
     try {
@@ -303,7 +319,7 @@ export class PurgeRunner {
         progress.deleted = (progress.found ?? 0) - remaining;
         if (remaining > 0) {
           throw new PurgeError('verification_failed', `${remaining} recording${remaining === 1 ? '' : 's'} older than the cut-off still listed ` +
-            `${Math.round(provider.settleMs / 1000)} s after deleting`);
+            `${Math.round((this.opts.settleMs ?? provider.settleMs) / 1000)} s after deleting`);
         }
       }
       vault.save(account.id, await context.storageState() as never);
@@ -315,18 +331,20 @@ export class PurgeRunner {
       const secrets = [account.password, account.totp_secret].filter((s): s is string => Boolean(s));
       try { for (const c of await context.cookies()) secrets.push(c.value); } catch { /* browser gone */ }
       if (failure.kind !== 'cancelled') {
-        const evidence = await captureEvidence(page, { stateDir: config.state_dir, runId, accountId: account.id, secrets });
-        (failure as PurgeError & { evidenceDir?: string }).evidenceDir = evidence.dir;
+        // A wedged page can hang the capture too: past the deadline the browser goes, evidence or not.
+        const evidence = await withDeadline(captureEvidence(page, { stateDir: config.state_dir, runId, accountId: account.id, secrets }),
+          EVIDENCE_DEADLINE_MS, () => browser.kill());
+        if (evidence?.screenshot || evidence?.html) (failure as PurgeError & { evidenceDir?: string }).evidenceDir = evidence.dir;
       }
       throw failure;
     } finally {
-      await context.close().catch(() => {});
+      await withDeadline(context.close(), CLOSE_DEADLINE_MS, () => browser.kill()).catch(() => {});
     }
   }
 
   /** Re-counts until nothing older than the cut-off is listed, or the provider's settle time has passed. */
   private async verify(session: ProviderSession, provider: Provider, cutoff: number): Promise<number> {
-    const until = this.now() + provider.settleMs;
+    const until = this.now() + (this.opts.settleMs ?? provider.settleMs);
     for (;;) {
       const left = await provider.inventory(session, cutoff);
       if (left.count === 0 || this.now() >= until || session.signal.aborted) return left.count;
@@ -351,21 +369,36 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Races a step against its timeout and the run's cancellation; a step that overruns kills the browser, since
- *  Playwright calls such as evaluate() have no timeout of their own and a hung page would wedge the run. */
-async function boundedStep<T>(what: string, fn: () => Promise<T>, timeoutMs: number, signal: AbortSignal, kill: () => void): Promise<T> {
+/** Races a step against its timeout and the run's cancellation. Playwright calls such as evaluate() have no
+ *  timeout of their own; the hung call is left behind, and the evidence capture or context close that follows
+ *  is itself bounded by withDeadline(), which kills the browser when the page is truly wedged. */
+async function boundedStep<T>(what: string, fn: () => Promise<T>, timeoutMs: number, signal: AbortSignal): Promise<T> {
   if (signal.aborted) throw classify(signal.reason);
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => { kill(); reject(new PurgeError('timeout', `${what}: no answer within ${Math.round(timeoutMs / 1000)} s`)); }, timeoutMs);
+    timer = setTimeout(() => reject(new PurgeError('timeout', `${what}: no answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
     onAbort = () => reject(classify(signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });
   });
+  const work = fn();
+  work.catch(() => {}); // a step abandoned at its timeout may still fail later: not an unhandled rejection
   try {
-    return await Promise.race([fn(), guard]);
+    return await Promise.race([work, guard]);
   } finally {
     clearTimeout(timer);
     if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Waits for `work` at most `ms`; past that calls `expire` (kill the browser) and resolves undefined. */
+async function withDeadline<T>(work: Promise<T>, ms: number, expire: () => void): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => { expire(); resolve(undefined); }, ms); });
+  work.catch(() => {});
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

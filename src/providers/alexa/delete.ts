@@ -1,0 +1,208 @@
+// Deleting through the Review Voice History page as a person would, since no public client deletes through a
+// JSON API today: pick a date filter, "Delete all recordings for <range>", confirm; and per-item deletes for
+// the recordings of the cut-off day itself that are older than the cut-off. Day boundaries are the browser's
+// local time (the context runs in the configured time zone), as on the real site.
+import type { Locator, Page, Response } from 'playwright-core';
+import { PurgeError } from '../../purge/errors.ts';
+import { locate, locateNow } from '../locate.ts';
+import type { Target } from '../locate.ts';
+import type { ProviderSession } from '../types.ts';
+import { ANY_RECORD, HISTORY, LIST_MESSAGES, PATHS } from './selectors.ts';
+
+/** How long the list may take to show after a filter change. */
+const LIST_WAIT_MS = 20_000;
+/** Per-item deletes on one day: a bound far above what one person says to Alexa in a day. */
+const MAX_PER_ITEM = 2_000;
+
+export interface DayPlan {
+  /** Local midnight of the cut-off day, in ms. */
+  cutoffDayStart: number;
+  /** Date strings as the page's date picker takes them (MM/DD/YYYY on amazon.com). */
+  oldestDay: string;
+  dayBefore: string;
+  cutoffDay: string;
+}
+
+/** Day boundaries in the page's own time zone. */
+export function planDays(page: Page, cutoff: number, oldest: number): Promise<DayPlan> {
+  return page.evaluate(({ cutoff, oldest }) => {
+    const midnight = (t: number) => { const d = new Date(t); d.setHours(0, 0, 0, 0); return d.getTime(); };
+    const mdY = (t: number) => { const d = new Date(t); return `${String(d.getMonth() + 1).padStart(2, '0')}/${String(d.getDate()).padStart(2, '0')}/${d.getFullYear()}`; };
+    const start = midnight(cutoff);
+    const before = new Date(start);
+    before.setDate(before.getDate() - 1);
+    return { cutoffDayStart: start, oldestDay: mdY(Math.min(oldest, before.getTime())), dayBefore: mdY(before.getTime()), cutoffDay: mdY(start) };
+  }, { cutoff, oldest });
+}
+
+/** A request the page sent under the privacy API that is not a list or token request: the delete. */
+export function isDeleteResponse(response: Response): boolean {
+  const request = response.request();
+  if (request.method() === 'GET') return false;
+  const path = new URL(request.url()).pathname;
+  return path.startsWith(PATHS.apiPrefix) && path !== PATHS.list && path !== PATHS.listRah && path !== PATHS.csrf;
+}
+
+async function must(s: ProviderSession, scope: Page | Locator, target: Target, what: string, timeoutMs = 5_000): Promise<Locator> {
+  const found = await locate(scope, target, timeoutMs, s.observations);
+  if (!found) throw new PurgeError('page_changed', `Review Voice History: ${what} is not on the page any more`);
+  return found;
+}
+
+async function listMessage(s: ProviderSession): Promise<string> {
+  const message = await locateNow(s.page, HISTORY.message, s.observations);
+  return message ? (await message.innerText()).trim() : '';
+}
+
+/** Waits until the list shows records (the bulk link enabled) or says it is empty. Returns false when empty. */
+async function waitForList(s: ProviderSession): Promise<boolean> {
+  const until = Date.now() + LIST_WAIT_MS;
+  while (Date.now() < until) {
+    if (await locateNow(s.page, HISTORY.deleteAll, s.observations)) return true;
+    const message = await listMessage(s);
+    if (LIST_MESSAGES.empty.test(message)) return false;
+    if (LIST_MESSAGES.error.test(message)) throw new PurgeError('vendor_error', `Review Voice History says: ${message}`);
+    await s.sleep(100);
+  }
+  throw new PurgeError('timeout', 'the recordings list did not load');
+}
+
+/** Scrolls until the list says it has no more (records lazy-load about 10 at a time). */
+async function loadWholeList(s: ProviderSession): Promise<void> {
+  const until = Date.now() + LIST_WAIT_MS * 3;
+  let stalledSince = Date.now();
+  let lastCount = -1;
+  while (Date.now() < until) {
+    const message = await listMessage(s);
+    if (LIST_MESSAGES.end.test(message) || LIST_MESSAGES.empty.test(message)) return;
+    if (LIST_MESSAGES.error.test(message)) throw new PurgeError('vendor_error', `Review Voice History says: ${message}`);
+    const count = await (await records(s)).count();
+    if (count !== lastCount) { lastCount = count; stalledSince = Date.now(); }
+    if (Date.now() - stalledSince > LIST_WAIT_MS) throw new PurgeError('timeout', 'the recordings list stopped loading (lazy load stalled)');
+    await s.page.mouse.wheel(0, 4_000);
+    await s.sleep(150);
+  }
+  throw new PurgeError('timeout', 'the recordings list did not finish loading');
+}
+
+async function chooseFilter(s: ProviderSession, range: 'all' | { start: string; end: string }): Promise<boolean> {
+  const open = await must(s, s.page, HISTORY.filterOpen, 'the filter button');
+  await s.step('open the date filter', () => open.click());
+  if (range === 'all') {
+    const all = await must(s, s.page, HISTORY.allHistory, 'the "All History" filter');
+    await s.step('choose All History', () => all.click());
+  } else {
+    const custom = await must(s, s.page, HISTORY.customRange, 'the "Custom" date filter');
+    await s.step('choose a custom range', () => custom.click());
+    const start = await must(s, s.page, HISTORY.dateStart, 'the start date field');
+    const end = await must(s, s.page, HISTORY.dateEnd, 'the end date field');
+    await s.step('type the date range', async () => { await start.fill(range.start); await end.fill(range.end); });
+    const apply = await must(s, s.page, HISTORY.apply, 'the Apply button');
+    await s.step('apply the date range', () => apply.click());
+  }
+  return waitForList(s);
+}
+
+/** Waits for the delete request a click makes and records it; a refused delete becomes an error kind. */
+async function clickDeleting(s: ProviderSession, what: string, button: Locator): Promise<void> {
+  const response = await s.step(what, async () => {
+    const answered = s.page.waitForResponse(isDeleteResponse);
+    await button.click();
+    return answered;
+  });
+  const status = response.status();
+  if (status === 429) {
+    const retry = Number(response.headers()['retry-after']);
+    throw new PurgeError('rate_limited', 'Amazon asks us to slow down (429) while deleting', { retryAfterMs: Number.isFinite(retry) ? retry * 1000 : undefined });
+  }
+  if (status === 401) throw new PurgeError('needs_login', 'Amazon signed the session out while deleting');
+  if (status >= 400) throw new PurgeError('vendor_error', `Amazon refused the delete request (${status})`);
+}
+
+/** "Delete all recordings for <range>" on the current filter, confirmed. */
+async function deleteDisplayed(s: ProviderSession): Promise<void> {
+  const link = await must(s, s.page, HISTORY.deleteAll, 'the "Delete all recordings" link');
+  await s.step('ask to delete all displayed recordings', () => link.click());
+  const confirm = await must(s, s.page, HISTORY.confirm, 'the confirm button of the delete dialog');
+  await clickDeleting(s, 'confirm deleting the range', confirm);
+}
+
+/** The listed records, through whichever record selector matches (the class, else list items by role). */
+async function records(s: ProviderSession): Promise<Locator> {
+  for (const [i, candidate] of HISTORY.record.candidates.entries()) {
+    const found = candidate.find(s.page);
+    if (await found.count() > 0) {
+      s.observations.locators[HISTORY.record.name] = `${candidate.how}#${i}`;
+      return found;
+    }
+  }
+  return HISTORY.record.candidates[0].find(s.page);
+}
+
+/** Minutes after local midnight of each listed record, parsed from its time ("3:07 PM"), in page order. */
+async function recordMinutes(s: ProviderSession, dayStart: number): Promise<(number | null)[]> {
+  return (await records(s)).evaluateAll((boxes, dayStart) => boxes.map((box) => {
+    const m = /(\d{1,2}):(\d{2})\s*([AP])\.?M/i.exec((box as HTMLElement).innerText);
+    if (!m) return null;
+    const d = new Date(dayStart);
+    d.setHours((Number(m[1]) % 12) + (m[3].toUpperCase() === 'P' ? 12 : 0), Number(m[2]), 0, 0);
+    return d.getTime();
+  }), dayStart);
+}
+
+/** Deletes, one at a time, the listed records of the cut-off day that are older than the cut-off. */
+async function deleteOlderOnDay(s: ProviderSession, cutoff: number, dayStart: number, onDeleted: () => void): Promise<void> {
+  await loadWholeList(s);
+  for (let n = 0; n < MAX_PER_ITEM; n++) {
+    const times = await recordMinutes(s, dayStart);
+    if (times.some((t) => t === null)) throw new PurgeError('page_changed', 'a recording on the page shows no time we can read');
+    // Whole minutes only: a record of the cut-off minute itself is kept (the cut-off is on a minute boundary).
+    const index = times.findIndex((t) => t !== null && t + 60_000 <= cutoff);
+    if (index < 0) return;
+    const box = (await records(s)).nth(index);
+    const expand = await locateNow(box, HISTORY.expand, s.observations);
+    if (expand && (await expand.getAttribute('aria-expanded')) !== 'true') await s.step('expand a recording', () => expand.click());
+    let button = await locate(box, HISTORY.deleteOne, 2_000, s.observations);
+    if (!button) {
+      const more = await locateNow(box, HISTORY.moreActions, s.observations);
+      if (more) { await s.step('open the recording\'s menu', () => more.click()); button = await locate(box, HISTORY.deleteOne, 2_000, s.observations); }
+    }
+    if (!button) throw new PurgeError('page_changed', 'a recording has no delete button we recognise');
+    const before = times.length;
+    await clickDeleting(s, 'delete one recording', button);
+    await s.step('wait for the recording to go', () => s.page.waitForFunction(({ selector, before }) => document.querySelectorAll(selector).length < before,
+      { selector: ANY_RECORD, before }, { polling: 100 }));
+    onDeleted();
+  }
+  throw new PurgeError('vendor_error', `more than ${MAX_PER_ITEM} recordings on one day`);
+}
+
+export interface DeletePlan {
+  cutoff: number;
+  /** Delete everything (keep_days: 0): one "All History" delete. */
+  everything: boolean;
+  /** Timestamps of the records in scope, to report progress per range. */
+  timestamps: number[];
+}
+
+export async function deleteThroughPage(s: ProviderSession, plan: DeletePlan, onProgress: (deleted: number) => void): Promise<void> {
+  let deleted = 0;
+  if (plan.everything) {
+    if (await chooseFilter(s, 'all')) await deleteDisplayed(s);
+    onProgress(plan.timestamps.length);
+    return;
+  }
+  const oldest = Math.min(...plan.timestamps);
+  const days = await planDays(s.page, plan.cutoff, oldest);
+  const beforeDay = plan.timestamps.filter((t) => t < days.cutoffDayStart).length;
+  if (beforeDay > 0) {
+    if (await chooseFilter(s, { start: days.oldestDay, end: days.dayBefore })) await deleteDisplayed(s);
+    deleted += beforeDay;
+    onProgress(deleted);
+  }
+  if (plan.timestamps.some((t) => t >= days.cutoffDayStart)) {
+    if (await chooseFilter(s, { start: days.cutoffDay, end: days.cutoffDay })) {
+      await deleteOlderOnDay(s, plan.cutoff, days.cutoffDayStart, () => { deleted++; onProgress(deleted); });
+    }
+  }
+}

@@ -1,0 +1,5 @@
+// The vendors voicewipe knows, by the `provider` name used in the config.
+import { alexa } from './alexa/index.ts';
+import type { Provider } from './types.ts';
+
+export const PROVIDERS: Record<string, Provider> = { alexa };

@@ -1,0 +1,29 @@
+// Wires a purge runner for a process (daemon, `voicewipe purge`, demo): events → recorder, the session vault,
+// the providers and the browser launcher.
+import type { Config } from '../config/types.ts';
+import type { Database } from '../db/open.ts';
+import type { Logger } from '../log.ts';
+import { launchBrowser } from '../browser/launch.ts';
+import { SessionVault } from '../browser/vault.ts';
+import { PROVIDERS } from '../providers/index.ts';
+import { PurgeEvents } from './events.ts';
+import { Recorder } from './recorder.ts';
+import { PurgeRunner } from './run.ts';
+import type { RunnerOptions } from './run.ts';
+
+export interface Purge {
+  runner: PurgeRunner;
+  events: PurgeEvents;
+  recorder: Recorder;
+}
+
+export function createPurge(config: Config, db: Database, log: Logger, options?: RunnerOptions): Purge {
+  const events = new PurgeEvents((err, event) => log.error({ err, event }, 'a listener of the run\'s events failed'));
+  const recorder = new Recorder(db);
+  recorder.attach(events);
+  const runner = new PurgeRunner({
+    config, recorder, events, log: log.child({ module: 'purge' }), vault: new SessionVault(config.state_dir),
+    providers: PROVIDERS, launch: launchBrowser, options,
+  });
+  return { runner, events, recorder };
+}

@@ -1,0 +1,51 @@
+// A run's outcome in words a person reads at a terminal (CLI, demo): one line per account, and what to do.
+import { join } from 'node:path';
+import type { ErrorKind } from './errors.ts';
+import type { AccountResult } from './events.ts';
+import type { RunSummary } from './run.ts';
+
+/** What each error kind means and what a person can do about it (also shown by the status page). */
+export const ERROR_HELP: Record<ErrorKind, string> = {
+  needs_login: 'the vendor wants a person to sign in: sign in once from the status page',
+  captcha: 'Amazon wants a person to solve a captcha: sign in once from the status page',
+  mfa_required: 'the vendor sent a code or an approval request only a person can answer: sign in once from the status page, or add the authenticator-app secret (totp_secret_file)',
+  bad_credentials: 'the vendor refused the e-mail, password or 2-step code: check the account\'s secret files',
+  page_changed: 'the vendor\'s page is not what voicewipe knows: look at the evidence, update voicewipe',
+  rate_limited: 'the vendor asked us to slow down: the next run tries again',
+  vendor_error: 'the vendor\'s site failed: the next run tries again',
+  network: 'the vendor could not be reached: check the Pi\'s network',
+  timeout: 'a page did not answer in time: the next run tries again',
+  verification_failed: 'recordings were still listed after deleting them: the next run deletes and checks again',
+  browser_crashed: 'Chromium crashed or could not start: check memory and the Chromium install',
+  cancelled: 'the run was stopped before this account finished',
+};
+
+function count(n: number | null): string {
+  return n === null ? '?' : n.toLocaleString('en-US');
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+export function formatAccount(r: AccountResult, dryRun: boolean, stateDir: string): string {
+  const figures = dryRun
+    ? `${count(r.found)} recording${r.found === 1 ? '' : 's'} older than the cut-off (dry run: nothing deleted)`
+    : `found ${count(r.found)}, deleted ${count(r.deleted)}, remaining ${count(r.remaining)}`;
+  const head = `  ${r.account_id} (${r.provider}): ${r.status === 'ok' ? 'ok' : `${r.status.toUpperCase()} ${r.error_kind ?? ''}`.trim()}`;
+  const lines = [`${head}: ${figures}, ${duration(r.finished_at - r.started_at)}`];
+  if (r.error_kind) {
+    lines.push(`      ${r.error_message ?? ''}`.trimEnd());
+    lines.push(`      what to do: ${ERROR_HELP[r.error_kind]}`);
+  }
+  if (r.evidence_dir) lines.push(`      evidence: ${join(stateDir, r.evidence_dir)}`);
+  return lines.join('\n');
+}
+
+export function formatRun(summary: RunSummary, stateDir: string): string {
+  const lines = [`run #${summary.run_id}: ${summary.status}${summary.dry_run ? ' (dry run)' : ''} in ${duration(summary.duration_ms)}`];
+  for (const r of summary.results) lines.push(formatAccount(r, summary.dry_run, stateDir));
+  if (summary.results.length === 0) lines.push('  no enabled accounts in the config');
+  return `${lines.join('\n')}\n`;
+}
