@@ -17,13 +17,14 @@ export interface Purge {
   recorder: Recorder;
 }
 
-export function createPurge(config: Config, db: Database, log: Logger, options?: RunnerOptions): Purge {
+/** `now` is the clock for cut-offs and records (tests align it with the simulator's). */
+export function createPurge(config: Config, db: Database, log: Logger, options?: RunnerOptions, now?: () => number): Purge {
   const events = new PurgeEvents((err, event) => log.error({ err, event }, 'a listener of the run\'s events failed'));
   const recorder = new Recorder(db);
   recorder.attach(events);
   const runner = new PurgeRunner({
     config, recorder, events, log: log.child({ module: 'purge' }), vault: new SessionVault(config.state_dir),
-    providers: PROVIDERS, launch: launchBrowser, options,
+    providers: PROVIDERS, launch: launchBrowser, options, now,
   });
   return { runner, events, recorder };
 }

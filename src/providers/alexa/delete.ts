@@ -4,6 +4,7 @@
 // local time (the context runs in the configured time zone), as on the real site.
 import type { Locator, Page, Response } from 'playwright-core';
 import { PurgeError } from '../../purge/errors.ts';
+import { retryAfterMs } from '../document-status.ts';
 import { locate, locateNow } from '../locate.ts';
 import type { Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';
@@ -112,8 +113,7 @@ async function clickDeleting(s: ProviderSession, what: string, button: Locator):
   });
   const status = response.status();
   if (status === 429) {
-    const retry = Number(response.headers()['retry-after']);
-    throw new PurgeError('rate_limited', 'Amazon asks us to slow down (429) while deleting', { retryAfterMs: Number.isFinite(retry) ? retry * 1000 : undefined });
+    throw new PurgeError('rate_limited', 'Amazon asks us to slow down (429) while deleting', { retryAfterMs: retryAfterMs(response.headers()['retry-after']) });
   }
   if (status === 401) throw new PurgeError('needs_login', 'Amazon signed the session out while deleting');
   if (status >= 400) throw new PurgeError('vendor_error', `Amazon refused the delete request (${status})`);

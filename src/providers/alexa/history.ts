@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { PurgeError } from '../../purge/errors.ts';
 import type { ProviderSession } from '../types.ts';
+import { retryAfterMs } from '../document-status.ts';
 import { CSRF_META, PATHS } from './selectors.ts';
 
 /** Echo launched in November 2014: nothing can be older. */
@@ -66,14 +67,6 @@ async function freshCsrf(s: ProviderSession): Promise<string | null> {
     return r.ok ? (await r.text()).trim() : null;
   }, PATHS.csrf));
   return token || null;
-}
-
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** Every record with start ≤ timestamp ≤ end, as recordKey → timestamp. Throws SignedOut when the session died. */

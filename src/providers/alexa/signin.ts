@@ -4,6 +4,7 @@
 // needs a person: we stop at once, never loop (a loop is how earlier tools got accounts locked).
 import type { Page } from 'playwright-core';
 import { PurgeError } from '../../purge/errors.ts';
+import { documentProblem, watchDocuments } from '../document-status.ts';
 import { locateNow } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';
 import { totpCode } from '../totp.ts';
@@ -28,7 +29,10 @@ async function clickAndWait(s: ProviderSession, what: string, click: () => Promi
 }
 
 export async function openHistory(s: ProviderSession): Promise<void> {
+  watchDocuments(s.page);
   await s.step('open Review Voice History', () => s.page.goto(`${s.origin}${PATHS.rvh}`, { waitUntil: 'domcontentloaded' }));
+  const problem = documentProblem(s.page, 'Amazon');
+  if (problem) throw problem;
 }
 
 export async function signIn(s: ProviderSession): Promise<'session_reused' | 'signed_in'> {
@@ -40,6 +44,8 @@ export async function signIn(s: ProviderSession): Promise<'session_reused' | 'si
   for (let step = 0; step < MAX_STEPS; step++) {
     const page = s.page;
     if (await onHistoryPage(page)) return 'signed_in';
+    const problem = documentProblem(page, 'Amazon');
+    if (problem) throw problem;
     const path = new URL(page.url()).pathname;
 
     if (await locateNow(page, SIGN_IN.captcha, observations)) {

@@ -1,0 +1,62 @@
+// Faults an account can be given on demand (options, control API, in-process control). Each one reproduces a
+// way the real sites have failed earlier tools, so a provider's handling of it can be tested.
+
+export interface SimFaults {
+  /** Extra delay before every response to this account's requests. */
+  latencyMs?: number;
+  /** Answer 429 with `Retry-After: retryAfterSeconds` to the next `count` requests (unset count: all). */
+  rateLimit?: { count?: number; retryAfterSeconds?: number };
+  /** Answer 503 to the next `count` requests (unset count: all). */
+  unavailable?: { count?: number };
+  /** The session dies after this many more signed-in requests (session expiry mid-run). */
+  expireSessionAfter?: number;
+  /** The next password sign-in goes through a captcha page (Amazon `/ap/cvf`). Cleared once solved. */
+  captchaNextSignIn?: boolean;
+  /** Rotate the CSRF token right after the next successful list request, so the page's token goes stale. */
+  csrfRotation?: boolean;
+  /** 1: classes renamed and the delete button moved (role/aria/text still work). 2: nothing matches. */
+  redesign?: 0 | 1 | 2;
+  /** Deletes answer 200 but nothing is removed. */
+  silentDelete?: boolean;
+  /** Deleted records stay listed for this long, then vanish. */
+  eventualConsistencyMs?: number;
+  /** List requests after the first page hang this long (true: until the client gives up or the sim closes). */
+  lazyLoadStall?: boolean | number;
+  /** Google: the next page load shows the "Verify it's you" interstitial. Cleared once passed. */
+  identityCheck?: boolean;
+}
+
+export const FAULT_NAMES = [
+  'latencyMs', 'rateLimit', 'unavailable', 'expireSessionAfter', 'captchaNextSignIn', 'csrfRotation', 'redesign',
+  'silentDelete', 'eventualConsistencyMs', 'lazyLoadStall', 'identityCheck',
+] as const;
+
+/** Validates a faults object from the control API; unknown keys are an error a test author should see. */
+export function parseFaults(input: unknown): SimFaults {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new Error('faults must be an object');
+  const known = new Set<string>(FAULT_NAMES);
+  for (const k of Object.keys(input)) if (!known.has(k)) throw new Error(`unknown fault "${k}" (known: ${FAULT_NAMES.join(', ')})`);
+  return input as SimFaults;
+}
+
+export type Refusal = { status: 429; retryAfterSeconds: number } | { status: 503 };
+
+/** Consumes one unit of a 429/503 fault, if any is active, and says how to refuse the request. */
+export function takeRefusal(f: SimFaults): Refusal | undefined {
+  if (f.rateLimit) {
+    const retryAfterSeconds = f.rateLimit.retryAfterSeconds ?? 30;
+    if (f.rateLimit.count !== undefined) {
+      f.rateLimit.count--;
+      if (f.rateLimit.count <= 0) delete f.rateLimit;
+    }
+    return { status: 429, retryAfterSeconds };
+  }
+  if (f.unavailable) {
+    if (f.unavailable.count !== undefined) {
+      f.unavailable.count--;
+      if (f.unavailable.count <= 0) delete f.unavailable;
+    }
+    return { status: 503 };
+  }
+  return undefined;
+}
