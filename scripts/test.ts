@@ -39,7 +39,7 @@ for await (const line of createInterface({ input: tap.stdout })) {
   if (/^\s*not ok /.test(line) && !/# TODO|# SKIP/.test(line)) inFailure = true;
   else if (/^\s*(ok|not ok) /.test(line)) inFailure = false;
   if (inFailure && failureLines.length < 400) failureLines.push(line);
-  if (/^(# |Statements|Branches|Functions|Lines|File\s+\||All files|-{5})/.test(line) && !top && !total) console.log(line);
+  if (/^(# (?!Subtest)|Statements|Branches|Functions|Lines|ERROR)/.test(line) && !top && !total) console.log(line);
 }
 const code: number = await new Promise((resolve) => tap.on('close', (c) => resolve(c ?? 1)));
 raw.end();

@@ -15,7 +15,8 @@ import { PurgeLocked } from './purge/lock.ts';
 import { formatRun } from './purge/report.ts';
 import { UnknownAccount } from './purge/run.ts';
 import type { RunnerOptions } from './purge/run.ts';
-import { databasePath, runDaemon } from './main.ts';
+import { databasePath } from './context.ts';
+import { runDaemon } from './main.ts';
 import { VERSION } from './version.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, needsPerson: 3 } as const;

@@ -1,19 +1,20 @@
-// The daemon's lifecycle: config → database → admin token → HTTP; clean shutdown on SIGTERM/SIGINT.
-import { join } from 'node:path';
+// The daemon's lifecycle: config → database → purge runner → HTTP → MQTT → schedule; and a clean shutdown on
+// SIGTERM/SIGINT: stop taking work, cancel the run (recorded `cancelled`, browser closed), say goodbye on MQTT.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/types.ts';
-import { openDatabase } from './db/open.ts';
-import type { Database } from './db/open.ts';
+import { createContext } from './context.ts';
+import type { ContextOptions, DaemonContext } from './context.ts';
 import { buildApp } from './http/app.ts';
-import { ensureAdminToken } from './http/admin-token.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
-import { VERSION } from './version.ts';
+import { startMqtt } from './mqtt/index.ts';
+import type { MqttLink } from './mqtt/index.ts';
+
+export { databasePath } from './context.ts';
 
 export interface Daemon {
+  context: DaemonContext;
   app: FastifyInstance;
-  db: Database;
-  log: Logger;
   /** `http://host:port` the daemon listens on (the real port when the config asked for 0). */
   url: string;
   close(): Promise<void>;
@@ -22,30 +23,34 @@ export interface Daemon {
 /** How long a shutdown may take before the process is ended anyway (systemd's default stop timeout is 90 s). */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
 
-export function databasePath(config: Config): string {
-  return join(config.state_dir, 'voicewipe.db');
-}
-
-export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {
-  const { db, migrated, backup } = openDatabase(databasePath(config));
-  if (migrated.length > 0) log.info({ migrated, backup }, 'database schema updated');
-  ensureAdminToken(config.state_dir);
-  const app = buildApp({ log, db, version: VERSION, mqttHealth: () => (config.mqtt ? 'disconnected' : 'disabled') });
-  let address: string;
+export async function startDaemon(config: Config, log: Logger, opts: ContextOptions = {}): Promise<Daemon> {
+  const context = createContext(config, log, opts);
+  const app = buildApp(context);
+  let url: string;
   try {
-    address = await app.listen({ host: config.http.host, port: config.http.port });
+    url = await app.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
-    db.close();
+    context.db.close();
     throw err;
   }
-  log.info({ url: address, version: VERSION, accounts: config.accounts.length }, 'voicewipe is running');
+  // The broker may be down: connecting never blocks the start (mqtt.connect retries in the background).
+  let mqtt: MqttLink | undefined;
+  if (config.mqtt) {
+    mqtt = startMqtt(context, url);
+    context.mqttHealth = () => mqtt!.health();
+  }
+  context.scheduler.start();
+  log.info({ url, version: context.version, accounts: config.accounts.length }, 'voicewipe is running');
   let closing: Promise<void> | undefined;
   return {
-    app, db, log, url: address,
+    context, app, url,
     close() {
       closing ??= (async () => {
-        await app.close();
-        db.close();
+        await context.scheduler.stop();
+        await app.close(); // no new requests; the event stream closes
+        await context.purge.runner.cancel();
+        await mqtt?.stop();
+        context.db.close();
         log.info('voicewipe stopped');
       })();
       return closing;

@@ -1,24 +1,18 @@
 // The Fastify app as one function, so tests build it and call app.inject() without a port.
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Logger } from '../log.ts';
-import type { Database } from '../db/open.ts';
+import type { DaemonContext } from '../context.ts';
 import { healthRoutes } from './routes/health.ts';
-import type { MqttHealth } from './routes/health.ts';
 
-export interface AppDeps {
-  log: Logger;
-  db: Database;
-  version: string;
-  /** What the MQTT link is doing right now; `disabled` without an `mqtt` block. */
-  mqttHealth: () => MqttHealth;
-}
+/** The parts of the daemon the HTTP app uses (tests may give a smaller context for the routes they test). */
+export type AppDeps = Pick<DaemonContext, 'log' | 'db' | 'version' | 'mqttHealth'> & Partial<DaemonContext>;
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     // Cast: pino's Logger is a FastifyBaseLogger; without it Fastify's instance type is parameterised by pino's.
     loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request lines would flood the journal (the status page polls): errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     // Explicit timeouts: a slow or stuck client on the LAN must not hold sockets open forever.
     connectionTimeout: 10_000,
     requestTimeout: 15_000,

@@ -2,8 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 
-export type MqttHealth = 'disabled' | 'connected' | 'disconnected';
-
 export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const ping = deps.db.prepare('SELECT 1 AS ok');
   app.get('/healthz', {
