@@ -8,6 +8,7 @@ import { buildApp } from './http/app.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { startMqtt } from './mqtt/index.ts';
+import { SystemdNotifier } from './sd-notify.ts';
 import type { MqttLink } from './mqtt/index.ts';
 
 export { databasePath } from './context.ts';
@@ -59,19 +60,24 @@ export async function startDaemon(config: Config, log: Logger, opts: ContextOpti
 }
 
 /** `voicewipe start`: runs until SIGTERM/SIGINT. Resolves with the process exit code. */
-export async function runDaemon(config: Config): Promise<number> {
+export async function runDaemon(config: Config, opts: ContextOptions = {}): Promise<number> {
   const log = createLogger({ level: config.log.level });
   let daemon: Daemon;
   try {
-    daemon = await startDaemon(config, log);
+    daemon = await startDaemon(config, log, opts);
   } catch (err) {
     log.fatal({ err }, 'voicewipe could not start');
     log.flush();
     return 1;
   }
+  const systemd = new SystemdNotifier(log);
+  systemd.ready(`serving on ${daemon.url}`);
+  daemon.context.purge.events.on('run_started', (e) => systemd.status(`purging ${e.accounts.length} account(s), run ${e.run_id}`));
+  daemon.context.purge.events.on('run_finished', (e) => systemd.status(`idle; run ${e.run_id} ${e.status}, ${e.deleted} deleted`));
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down');
+      systemd.stopping();
       // Never hang a shutdown: whatever is not closed by the deadline is abandoned.
       const deadline = setTimeout(() => { log.error('shutdown took too long; exiting anyway'); resolve(1); }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();

@@ -82,11 +82,14 @@ t.test('token and status on a fresh state directory', async (t) => {
   t.equal(again.stdout, token.stdout, '$VOICEWIPE_CONFIG is honoured and the token is stable');
 });
 
-t.test('purge says honestly that it is not there yet', async (t) => {
+t.test('purge: an unknown account is a usage error; no accounts is a quick ok', async (t) => {
   const dir = t.testdir();
   const config = join(dir, 'config.yaml');
   writeFileSync(config, `version: 1\nstate_dir: ${join(dir, 'state')}\naccounts: []\n`);
-  const r = await runCli(['purge', '--config', config]);
-  t.equal(r.code, 1);
-  t.match(r.stderr, /not available yet/);
+  const none = await runCli(['purge', '--config', config]);
+  t.equal(none.code, 0, none.stderr);
+  t.match(none.stdout, /no enabled accounts/);
+  const unknown = await runCli(['purge', '--account', 'nope', '--config', config]);
+  t.equal(unknown.code, 2);
+  t.match(unknown.stderr, /account "nope" is not in the config/);
 });

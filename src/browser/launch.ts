@@ -28,8 +28,8 @@ export async function launchBrowser(config: BrowserConfig): Promise<RunBrowser> 
   const binary = findChromium(config.executable_path);
   // Playwright is about 75 MB of heap: loaded when a run needs it, never in the idle daemon.
   const { chromium } = await import('playwright-core');
-  // Chromium ignores unknown switches; this one lets us find our browser's pid among our children.
-  const marker = `--voicewipe-browser=${randomUUID()}`;
+  // Chromium ignores unknown switches; this one lets us (and ps) find our browser among our children.
+  const marker = `--voicewipe-browser=${process.pid}-${randomUUID()}`;
   const browser = await chromium.launch({
     executablePath: binary.path,
     headless: config.headless,

@@ -23,7 +23,7 @@ export function pruneHistory(db: Database, stateDir: string, keepDays: number, n
   // VACUUM rewrites the file: worth it only when a good part of it is free pages.
   const pages = db.pragma('page_count', { simple: true }) as number;
   const free = db.pragma('freelist_count', { simple: true }) as number;
-  const vacuumed = free > 256 && free > pages / 4;
+  const vacuumed = free > 64 && free > pages / 4;
   if (vacuumed) db.exec('VACUUM');
   return { runs, vacuumed };
 }

@@ -1,13 +1,55 @@
 // The Fastify app as one function, so tests build it and call app.inject() without a port.
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { Ajv } from 'ajv';
 import type { DaemonContext } from '../context.ts';
+import { AdminAuth, checkSameOrigin, isSafeMethod } from './auth.ts';
+import type { Access } from './auth.ts';
+import { LiveView } from './live.ts';
+import { formatValidationErrors } from './schemas.ts';
+import { compressAssets, securityHeaders } from './security.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { pageRoutes } from './routes/page.ts';
+import { runRoutes } from './routes/runs.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { statusRoutes } from './routes/status.ts';
 
 /** The parts of the daemon the HTTP app uses (tests may give a smaller context for the routes they test). */
 export type AppDeps = Pick<DaemonContext, 'log' | 'db' | 'version' | 'mqttHealth'> & Partial<DaemonContext>;
 
-export function buildApp(deps: AppDeps): FastifyInstance {
+/** What the status and admin routes need: the whole daemon (read at request time: parts are set after the
+ *  app is built, e.g. mqttHealth), the admin check and the live view of the running run. */
+export interface ApiDeps {
+  context: DaemonContext;
+  auth: AdminAuth;
+  live: LiveView;
+  heartbeatSeconds: number;
+}
+
+export interface AppOptions {
+  /** Failed token attempts allowed per address per minute (tests lower or raise it). */
+  maxAuthFailures?: number;
+  /** Seconds between the event stream's keep-alive comments. */
+  heartbeatSeconds?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig { access?: Access }
+  interface FastifyRequest { admin: boolean }
+}
+
+function isFull(deps: AppDeps): deps is DaemonContext {
+  return Boolean(deps.config && deps.purge && deps.scheduler && deps.adminToken && deps.startedAt !== undefined);
+}
+
+// Bodies are strict (no coercion: "true" is not a boolean); query strings and path parameters arrive as text.
+const strictAjv = new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false });
+const coercingAjv = new Ajv({ allErrors: true, coerceTypes: true, removeAdditional: false, useDefaults: true, strict: false });
+
+export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance {
   const app = Fastify({
     // Cast: pino's Logger is a FastifyBaseLogger; without it Fastify's instance type is parameterised by pino's.
     loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
@@ -19,19 +61,48 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     keepAliveTimeout: 5_000,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
+    schemaErrorFormatter: (errors, dataVar) => formatValidationErrors(errors as never, dataVar),
   });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema));
 
   // One error handler: the client learns what it did wrong (4xx), never our internals (5xx).
-  app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, req, reply) => {
+  app.setErrorHandler((err: { statusCode?: number; message: string; headers?: Record<string, string> }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
       return reply.code(status).send({ error: 'internal error', status });
     }
+    if (err.headers) reply.headers(err.headers);
     return reply.code(status).send({ error: err.message, status });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url}`, status: 404 }));
 
+  const http = deps.config?.http;
+  const headers = securityHeaders(http?.frame_ancestors ?? []);
+  const auth = isFull(deps) ? new AdminAuth({ adminToken: deps.adminToken, publicStatus: http!.public_status, maxFailures: opts.maxAuthFailures }) : undefined;
+  app.decorateRequest('admin', false);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.headers(headers);
+    // No state change on GET; and a state change only from this origin's own page (or a script).
+    if (!isSafeMethod(req.method)) checkSameOrigin(req);
+    const access = req.routeOptions.config?.access ?? 'open';
+    if (auth && access !== 'open') req.admin = auth.authorize(req, access);
+  });
+  app.addHook('onSend', compressAssets);
+
   app.register(healthRoutes, deps);
+  if (isFull(deps) && auth) {
+    const live = new LiveView();
+    const offLive = live.attach(deps.purge.events);
+    app.addHook('onClose', async () => offLive());
+    const api: ApiDeps = { context: deps, auth, live, heartbeatSeconds: opts.heartbeatSeconds ?? 15 };
+    app.register(statusRoutes, api);
+    app.register(runRoutes, api);
+    app.register(eventRoutes, api);
+    app.register(metricsRoutes, api);
+    app.register(adminRoutes, api);
+    app.register(sessionRoutes, api);
+    app.register(pageRoutes, api);
+  }
   return app;
 }

@@ -160,7 +160,7 @@ t.test('a broken config lists every problem with its line', (t) => {
   t.match(message('schedule.jiter_minutes'), 'unknown key; did you mean `jitter_minutes`?');
   t.match(message('schedule.cron'), /`30 25 \* \* \*` is not a valid cron expression \(hour `25`\)/);
   t.match(message('schedule.catch_up'), 'expected true or false, got the text "yes"');
-  t.match(message('http.port'), 'must be from 1 to 65535, got 70000');
+  t.match(message('http.port'), 'must be from 0 to 65535, got 70000');
   t.match(message('http.public_status'), 'expected true or false, got the text "true"');
   t.match(message('history.keep_days'), 'expected a whole number 1 or more, got the number 1.5');
   t.match(message('log.level'), 'unknown log level `verbose`; use one of: fatal, error');
@@ -383,7 +383,7 @@ t.test('${ENV} substitution in any text value', (t) => {
 
   const missing = loadConfig(file, { ...env, EMAIL: undefined, PORT: 'ninety' });
   t.same(missing.problems.map((p) => [p.line, p.key, p.message]), [
-    [5, 'http.port', 'expected a whole number from 1 to 65535, got `${PORT}`, which is not one'],
+    [5, 'http.port', 'expected a whole number from 0 to 65535, got `${PORT}`, which is not one'],
     [14, 'accounts[0].email', 'environment variable EMAIL is not set'],
   ]);
   const invalid = setup(t, 'version: 1\nstate_dir: ${not valid}\n');
