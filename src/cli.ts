@@ -16,7 +16,6 @@ import { formatRun } from './purge/report.ts';
 import { UnknownAccount } from './purge/run.ts';
 import type { RunnerOptions } from './purge/run.ts';
 import { databasePath } from './context.ts';
-import { runDaemon } from './main.ts';
 import { VERSION } from './version.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, needsPerson: 3 } as const;
@@ -38,7 +37,9 @@ const COMMANDS: Record<string, Command> = {
     options: configOption,
     async run({ values }) {
       const config = loadOrReport(values.config as string | undefined);
-      return config ? runDaemon(config) : EXIT.usage;
+      if (!config) return EXIT.usage;
+      const { runDaemon } = await import('./main.ts');
+      return runDaemon(config);
     },
   },
   purge: {

@@ -19,6 +19,8 @@ export interface Observations {
   delete_requests: { method: string; path: string; status: number | null }[];
   /** Free-form notes: "signed in with saved session", "csrf refreshed", … */
   notes: string[];
+  /** Milliseconds spent in each phase of the last attempt: browser, sign_in, count, delete, verify. */
+  timings: Record<string, number>;
 }
 
 export interface ProviderSession {

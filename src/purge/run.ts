@@ -8,7 +8,7 @@ import { captureEvidence } from '../browser/evidence.ts';
 import type { SessionVault } from '../browser/vault.ts';
 import type { Inventory, Observations, Provider, ProviderSession } from '../providers/types.ts';
 import { NEEDS_PERSON, PurgeError, RETRYABLE, classify } from './errors.ts';
-import type { AccountResult, PurgeEvents, RunStatus, Trigger } from './events.ts';
+import type { AccountResult, Phase, PurgeEvents, RunStatus, Trigger } from './events.ts';
 import { takePurgeLock } from './lock.ts';
 import type { Recorder } from './recorder.ts';
 
@@ -74,8 +74,8 @@ export class UnknownAccount extends Error {
 
 /** The cut-off instant: recordings older than this are deleted; keep_days 0 means everything up to now.
  *  On a whole minute, because Amazon's page shows times to the minute: the cut-off minute is kept whole. */
-export function cutoffFor(account: AccountConfig, now: number): number {
-  return Math.floor((now - account.keep_days * DAY_MS) / 60_000) * 60_000;
+export function cutoffFor(keepDays: number, now: number): number {
+  return Math.floor((now - keepDays * DAY_MS) / 60_000) * 60_000;
 }
 
 const AMAZON_ORIGINS: Record<string, string> = {
@@ -199,15 +199,15 @@ export class PurgeRunner {
     const log = runLog.child({ run_id: runId, account: account.id });
     const startedAt = this.now();
     events.emit('account_started', { run_id: runId, account_id: account.id, at: startedAt });
-    const cutoff = cutoffFor(account, startedAt);
+    const cutoff = cutoffFor(account.keep_days, startedAt);
     const progress = { found: null as number | null, deleted: 0, inventory: null as Inventory | null };
     let attempts = 0;
     let lastError: PurgeError | undefined;
     let evidenceDir: string | null = null;
-    let observations: Observations = { locators: {}, delete_requests: [], notes: [] };
+    let observations: Observations = { locators: {}, delete_requests: [], notes: [], timings: {} };
     for (;;) {
       attempts++;
-      observations = { locators: {}, delete_requests: [], notes: [] };
+      observations = { locators: {}, delete_requests: [], notes: [], timings: {} };
       try {
         await this.attempt(runId, account, dryRun, cutoff, signal, browserHolder, observations, progress, log);
         lastError = undefined;
@@ -270,8 +270,19 @@ export class PurgeRunner {
     const { config, events, vault } = this.deps;
     const provider = this.deps.providers[account.provider];
     if (!provider) throw new PurgeError('vendor_error', `no provider for "${account.provider}" in this version`);
-    const phase = (p: 'starting_browser' | 'signing_in' | 'counting' | 'deleting' | 'verifying', extra: { found?: number; deleted?: number } = {}) =>
+    // Each phase's duration goes into the result's details (where the time went, for a person and the benchmark).
+    const TIMING: Record<Phase, string> = { starting_browser: 'browser', signing_in: 'sign_in', counting: 'count', deleting: 'delete', verifying: 'verify' };
+    let current: { phase: Phase; since: number } | undefined;
+    const phase = (p: Phase, extra: { found?: number; deleted?: number } = {}) => {
+      const at = performance.now();
+      if (current?.phase !== p) {
+        if (current) observations.timings[TIMING[current.phase]] = Math.round(at - current.since);
+        current = { phase: p, since: at };
+        log.debug({ phase: p, ...extra }, 'phase');
+      }
       events.emit('account_progress', { run_id: runId, account_id: account.id, phase: p, ...extra, at: this.now() });
+    };
+    const endPhase = () => { if (current) observations.timings[TIMING[current.phase]] = Math.round(performance.now() - current.since); current = undefined; };
 
     phase('starting_browser');
     if (!browserHolder.current || !browserHolder.current.browser.isConnected()) {
@@ -322,8 +333,10 @@ export class PurgeRunner {
             `${Math.round((this.opts.settleMs ?? provider.settleMs) / 1000)} s after deleting`);
         }
       }
+      endPhase();
       vault.save(account.id, await context.storageState() as never);
     } catch (err) {
+      endPhase();
       const failure = signal.aborted ? classify(signal.reason) : classify(err);
       if (signedIn && failure.kind !== 'bad_credentials') {
         try { vault.save(account.id, await context.storageState() as never); } catch { /* browser gone */ }

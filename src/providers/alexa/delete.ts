@@ -6,7 +6,7 @@ import type { Locator, Page, Response } from 'playwright-core';
 import { PurgeError } from '../../purge/errors.ts';
 import { retryAfterMs } from '../document-status.ts';
 import { locate, locateNow } from '../locate.ts';
-import type { Target } from '../locate.ts';
+import type { Candidate, Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';
 import { ANY_RECORD, HISTORY, LIST_MESSAGES, PATHS } from './selectors.ts';
 
@@ -63,7 +63,7 @@ async function waitForList(s: ProviderSession): Promise<boolean> {
     const message = await listMessage(s);
     if (LIST_MESSAGES.empty.test(message)) return false;
     if (LIST_MESSAGES.error.test(message)) throw new PurgeError('vendor_error', `Review Voice History says: ${message}`);
-    await s.sleep(100);
+    await s.sleep(50);
   }
   throw new PurgeError('timeout', 'the recordings list did not load');
 }
@@ -81,7 +81,7 @@ async function loadWholeList(s: ProviderSession): Promise<void> {
     if (count !== lastCount) { lastCount = count; stalledSince = Date.now(); }
     if (Date.now() - stalledSince > LIST_WAIT_MS) throw new PurgeError('timeout', 'the recordings list stopped loading (lazy load stalled)');
     await s.page.mouse.wheel(0, 4_000);
-    await s.sleep(150);
+    await s.sleep(50);
   }
   throw new PurgeError('timeout', 'the recordings list did not finish loading');
 }
@@ -105,10 +105,10 @@ async function chooseFilter(s: ProviderSession, range: 'all' | { start: string; 
 }
 
 /** Waits for the delete request a click makes and records it; a refused delete becomes an error kind. */
-async function clickDeleting(s: ProviderSession, what: string, button: Locator): Promise<void> {
+async function clickDeleting(s: ProviderSession, what: string, button: Locator, force = false): Promise<void> {
   const response = await s.step(what, async () => {
     const answered = s.page.waitForResponse(isDeleteResponse);
-    await button.click();
+    await button.click({ force });
     return answered;
   });
   const status = response.status();
@@ -140,8 +140,8 @@ async function records(s: ProviderSession): Promise<Locator> {
 }
 
 /** Minutes after local midnight of each listed record, parsed from its time ("3:07 PM"), in page order. */
-async function recordMinutes(s: ProviderSession, dayStart: number): Promise<(number | null)[]> {
-  return (await records(s)).evaluateAll((boxes, dayStart) => boxes.map((box) => {
+async function recordMinutes(list: Locator, dayStart: number): Promise<(number | null)[]> {
+  return list.evaluateAll((boxes, dayStart) => boxes.map((box) => {
     const m = /(\d{1,2}):(\d{2})\s*([AP])\.?M/i.exec((box as HTMLElement).innerText);
     if (!m) return null;
     const d = new Date(dayStart);
@@ -150,28 +150,53 @@ async function recordMinutes(s: ProviderSession, dayStart: number): Promise<(num
   }), dayStart);
 }
 
+/** How one record's delete button is reached, found on the first record and reused for the rest (each
+ *  look-up is a round trip to the browser; a page does not mix layouts within one list). */
+interface ItemRoute { expand?: Candidate; more?: Candidate; remove: Candidate }
+
+async function itemRoute(s: ProviderSession, box: Locator): Promise<ItemRoute> {
+  const route: Partial<ItemRoute> = {};
+  const pick = async (target: Target, timeoutMs: number): Promise<Candidate | undefined> => {
+    const found = await locate(box, target, timeoutMs, s.observations);
+    if (!found) return undefined;
+    return target.candidates[Number(s.observations.locators[target.name].split('#')[1])];
+  };
+  route.expand = await pick(HISTORY.expand, 0);
+  if (route.expand) await s.step('expand a recording', () => route.expand!.find(box).first().click());
+  route.remove = await pick(HISTORY.deleteOne, 2_000);
+  if (!route.remove) {
+    route.more = await pick(HISTORY.moreActions, 0);
+    if (route.more) {
+      await s.step('open the recording\'s menu', () => route.more!.find(box).first().click());
+      route.remove = await pick(HISTORY.deleteOne, 2_000);
+    }
+  }
+  if (!route.remove) throw new PurgeError('page_changed', 'a recording has no delete button we recognise');
+  return route as ItemRoute;
+}
+
 /** Deletes, one at a time, the listed records of the cut-off day that are older than the cut-off. */
 async function deleteOlderOnDay(s: ProviderSession, cutoff: number, dayStart: number, onDeleted: () => void): Promise<void> {
   await loadWholeList(s);
+  let route: ItemRoute | undefined;
   for (let n = 0; n < MAX_PER_ITEM; n++) {
-    const times = await recordMinutes(s, dayStart);
+    const list = await records(s);
+    const times = await recordMinutes(list, dayStart);
     if (times.some((t) => t === null)) throw new PurgeError('page_changed', 'a recording on the page shows no time we can read');
     // Whole minutes only: a record of the cut-off minute itself is kept (the cut-off is on a minute boundary).
     const index = times.findIndex((t) => t !== null && t + 60_000 <= cutoff);
     if (index < 0) return;
-    const box = (await records(s)).nth(index);
-    const expand = await locateNow(box, HISTORY.expand, s.observations);
-    if (expand && (await expand.getAttribute('aria-expanded')) !== 'true') await s.step('expand a recording', () => expand.click());
-    let button = await locate(box, HISTORY.deleteOne, 2_000, s.observations);
-    if (!button) {
-      const more = await locateNow(box, HISTORY.moreActions, s.observations);
-      if (more) { await s.step('open the recording\'s menu', () => more.click()); button = await locate(box, HISTORY.deleteOne, 2_000, s.observations); }
+    const box = list.nth(index);
+    if (!route) {
+      route = await itemRoute(s, box);
+    } else {
+      // The layout is known from the first record: skip Playwright's actionability waits (real mouse events all the same).
+      if (route.expand) await s.step('expand a recording', () => route!.expand!.find(box).first().click({ force: true }));
+      if (route.more) await s.step('open the recording\'s menu', () => route!.more!.find(box).first().click({ force: true }));
     }
-    if (!button) throw new PurgeError('page_changed', 'a recording has no delete button we recognise');
-    const before = times.length;
-    await clickDeleting(s, 'delete one recording', button);
+    await clickDeleting(s, 'delete one recording', route.remove.find(box).first(), n > 0);
     await s.step('wait for the recording to go', () => s.page.waitForFunction(({ selector, before }) => document.querySelectorAll(selector).length < before,
-      { selector: ANY_RECORD, before }, { polling: 100 }));
+      { selector: ANY_RECORD, before: times.length }, { polling: 'raf' }));
     onDeleted();
   }
   throw new PurgeError('vendor_error', `more than ${MAX_PER_ITEM} recordings on one day`);
@@ -187,8 +212,12 @@ export interface DeletePlan {
 
 export async function deleteThroughPage(s: ProviderSession, plan: DeletePlan, onProgress: (deleted: number) => void): Promise<void> {
   let deleted = 0;
+  const timed = async (key: string, work: () => Promise<void>) => {
+    const started = performance.now();
+    try { await work(); } finally { s.observations.timings[key] = Math.round(performance.now() - started); }
+  };
   if (plan.everything) {
-    if (await chooseFilter(s, 'all')) await deleteDisplayed(s);
+    await timed('delete_range', async () => { if (await chooseFilter(s, 'all')) await deleteDisplayed(s); });
     onProgress(plan.timestamps.length);
     return;
   }
@@ -196,13 +225,15 @@ export async function deleteThroughPage(s: ProviderSession, plan: DeletePlan, on
   const days = await planDays(s.page, plan.cutoff, oldest);
   const beforeDay = plan.timestamps.filter((t) => t < days.cutoffDayStart).length;
   if (beforeDay > 0) {
-    if (await chooseFilter(s, { start: days.oldestDay, end: days.dayBefore })) await deleteDisplayed(s);
+    await timed('delete_range', async () => { if (await chooseFilter(s, { start: days.oldestDay, end: days.dayBefore })) await deleteDisplayed(s); });
     deleted += beforeDay;
     onProgress(deleted);
   }
   if (plan.timestamps.some((t) => t >= days.cutoffDayStart)) {
-    if (await chooseFilter(s, { start: days.cutoffDay, end: days.cutoffDay })) {
-      await deleteOlderOnDay(s, plan.cutoff, days.cutoffDayStart, () => { deleted++; onProgress(deleted); });
-    }
+    await timed('delete_items', async () => {
+      if (await chooseFilter(s, { start: days.cutoffDay, end: days.cutoffDay })) {
+        await deleteOlderOnDay(s, plan.cutoff, days.cutoffDayStart, () => { deleted++; onProgress(deleted); });
+      }
+    });
   }
 }

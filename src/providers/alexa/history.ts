@@ -1,4 +1,4 @@
-// Counting recordings through the JSON list request the Review Voice History page itself sends: same origin,
+// Counting recordings through the JSON list request the Review Voice History page itself sends: same endpoint,
 // same cookies, the CSRF token from the page's meta tag (refreshed once on a 403), cursor paging, pages
 // de-duplicated by recordKey. Much faster and sturdier than scrolling the page, and read-only.
 import type { Page } from 'playwright-core';
@@ -27,33 +27,36 @@ export function endpointFromUrl(url: string): ListEndpoint | undefined {
   return undefined;
 }
 
-interface PageAnswer {
+interface ListAnswer {
   status: number;
-  redirectedTo: string | null;
+  signedOut: boolean;
   retryAfter: string | null;
   records?: [string, number][];
   next?: string | null;
   shapeError?: string;
 }
 
-// Runs in the page: one list request, answered with just the keys and timestamps (a small reply over CDP).
-async function listInPage(a: { url: string; body: string; csrf: string; style: 'v2' | 'rah' }): Promise<PageAnswer> {
-  const res = await fetch(a.url, {
-    method: 'POST', credentials: 'same-origin', body: a.body,
-    headers: { 'content-type': 'application/json', accept: 'application/json', 'anti-csrftoken-a2z': a.csrf },
+/** One list request with the page's cookies, CSRF token, origin and referer, as the page itself sends it.
+ *  Issued from Node through the browser context (same cookie jar) rather than from inside the page: half the
+ *  cost per page, since the answer does not cross the DevTools protocol twice. */
+async function listOnce(s: ProviderSession, url: string, body: string, csrf: string, style: 'v2' | 'rah'): Promise<ListAnswer> {
+  const res = await s.page.request.post(url, {
+    data: body, maxRedirects: 0, failOnStatusCode: false,
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'anti-csrftoken-a2z': csrf, origin: s.origin, referer: `${s.origin}${PATHS.rvh}` },
   });
-  const answer: PageAnswer = { status: res.status, redirectedTo: res.redirected ? res.url : null, retryAfter: res.headers.get('retry-after') };
-  if (!res.ok || res.redirected) return answer;
+  const location = res.headers().location ?? '';
+  const answer: ListAnswer = { status: res.status(), signedOut: res.status() === 401 || /\/(ap|ax)\//.test(location), retryAfter: res.headers()['retry-after'] ?? null };
+  if (res.status() !== 200) return answer;
   let data: Record<string, unknown>;
   try { data = await res.json(); } catch { return { ...answer, shapeError: 'the list answer is not JSON' }; }
-  const list = a.style === 'v2' ? data.customerHistoryRecords : data.alexaHistoryRecords;
-  if (!Array.isArray(list)) return { ...answer, shapeError: `no ${a.style === 'v2' ? 'customerHistoryRecords' : 'alexaHistoryRecords'} array in the list answer` };
+  const list = style === 'v2' ? data.customerHistoryRecords : data.alexaHistoryRecords;
+  if (!Array.isArray(list)) return { ...answer, shapeError: `no ${style === 'v2' ? 'customerHistoryRecords' : 'alexaHistoryRecords'} array in the list answer` };
   const records: [string, number][] = [];
   for (const r of list as { recordKey?: unknown; timestamp?: unknown }[]) {
     if (typeof r?.recordKey !== 'string' || typeof r.timestamp !== 'number') return { ...answer, shapeError: 'a record without recordKey or timestamp' };
     records.push([r.recordKey, r.timestamp]);
   }
-  const next = a.style === 'v2' ? data.encodedRequestToken : data.paginationToken;
+  const next = style === 'v2' ? data.encodedRequestToken : data.paginationToken;
   return { ...answer, records, next: typeof next === 'string' && next ? next : null };
 }
 
@@ -79,8 +82,8 @@ export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, st
   for (let pages = 0; pages < MAX_PAGES; pages++) {
     if (s.signal.aborted) throw new PurgeError('cancelled', 'the run was cancelled');
     const body: string = JSON.stringify(endpoint.style === 'v2' ? { previousRequestToken: cursor } : { paginationToken: cursor });
-    const url = `${endpoint.path}?startTime=${start}&endTime=${end}&recordType=VOICE_HISTORY&maxRecordSize=${PAGE_SIZE}`;
-    const answer: PageAnswer = await s.step('list recordings', () => s.page.evaluate(listInPage, { url, body, csrf: csrf!, style: endpoint.style }));
+    const url = `${s.origin}${endpoint.path}?startTime=${start}&endTime=${end}&recordType=VOICE_HISTORY&maxRecordSize=${PAGE_SIZE}`;
+    const answer = await s.step('list recordings', () => listOnce(s, url, body, csrf!, endpoint.style));
     if (answer.status === 403 && !refreshed) {
       // Tokens rotate every few hours: fetch a fresh one once, then give up rather than hammer.
       refreshed = true;
@@ -90,7 +93,7 @@ export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, st
       pages--;
       continue;
     }
-    if (answer.status === 401 || (answer.redirectedTo && /\/(ap|ax)\//.test(answer.redirectedTo))) throw new SignedOut();
+    if (answer.signedOut) throw new SignedOut();
     if (answer.status === 403) throw new PurgeError('vendor_error', 'Amazon refused the list request (403) even with a fresh CSRF token');
     if (answer.status === 429) throw new PurgeError('rate_limited', 'Amazon asks us to slow down (429)', { retryAfterMs: retryAfterMs(answer.retryAfter) });
     if (answer.status >= 500) throw new PurgeError('vendor_error', `Amazon's list request failed with ${answer.status}`, { retryAfterMs: retryAfterMs(answer.retryAfter) });

@@ -1,0 +1,96 @@
+// The purge through the Alexa provider (real Chromium, `voicewipe purge` as its own process) next to the floor:
+// the same simulator's list and delete requests issued directly over HTTP, no browser, in the same run.
+// Also the peak memory (PSS summed over the process tree, so shared pages count once) of that process plus
+// its Chromium while it purges.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SessionVault } from '../src/browser/vault.ts';
+import { treePssMb } from '../src/browser/processes.ts';
+import { DAY_MS, cutoffFor } from '../src/purge/run.ts';
+import type { RunSummary } from '../src/purge/run.ts';
+import { writeSimConfig } from '../sim/config.ts';
+import { startSimulator } from '../sim/server.ts';
+import type { Simulator } from '../sim/server.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const LIST_PATH = '/alexa-privacy/apd/rvh/customer-history-records-v2';
+const KEEP_DAYS = 30;
+const PAGE_SIZE = 200; // what the provider asks for
+
+interface Measured { summary: RunSummary; peakPssMb: number; wallMs: number }
+
+/** `voicewipe purge --json` in its own process, its tree's PSS sampled every 100 ms. */
+async function purgeProcess(config: string): Promise<Measured> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(root, 'src/cli.ts'), 'purge', '--json', '--config', config], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  let peak = 0;
+  const sampler = setInterval(() => { peak = Math.max(peak, treePssMb(child.pid!)); }, 100);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`voicewipe purge exited ${code}: ${out.slice(0, 500)}`);
+  return { summary: JSON.parse(out) as RunSummary, peakPssMb: Math.round(peak), wallMs: Math.round(performance.now() - started) };
+}
+
+/** The floor: what the provider's requests cost with no browser at all. */
+async function floor(sim: Simulator, stateDir: string, accountId: string, cutoff: number): Promise<number> {
+  const state = new SessionVault(stateDir).load(accountId).state as { cookies: { name: string; value: string }[] };
+  const cookie = state.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const started = performance.now();
+  const csrf = (await (await fetch(`${sim.url}/alexa-privacy/apd/csrf-token`, { headers: { cookie } })).text()).trim();
+  const headers = { cookie, 'content-type': 'application/json', 'anti-csrftoken-a2z': csrf };
+  const list = async () => {
+    const seen = new Map<string, number>();
+    let token: string | null = null;
+    do {
+      const res = await fetch(`${sim.url}${LIST_PATH}?startTime=${Date.UTC(2014, 0, 1)}&endTime=${cutoff - 1}&recordType=VOICE_HISTORY&maxRecordSize=${PAGE_SIZE}`,
+        { method: 'POST', headers, body: JSON.stringify({ previousRequestToken: token }) });
+      const page = await res.json() as { customerHistoryRecords: { recordKey: string; timestamp: number }[]; encodedRequestToken: string | null };
+      for (const r of page.customerHistoryRecords) seen.set(r.recordKey, r.timestamp);
+      token = page.encodedRequestToken;
+    } while (token);
+    return seen;
+  };
+  const records = await list();
+  const dayStart = Math.floor(cutoff / DAY_MS) * DAY_MS; // the config's zone is UTC
+  const del = (body: unknown) => fetch(`${sim.url}${sim.deletePath}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.arrayBuffer());
+  await del({ startTime: Math.min(...records.values()), endTime: dayStart - 1 });
+  for (const [key, ts] of records) if (ts >= dayStart && ts < cutoff) await del({ recordKeys: [key] });
+  const left = await list();
+  if (left.size !== 0) throw new Error(`floor left ${left.size} records`);
+  return performance.now() - started;
+}
+
+export async function benchPurge(recordings = 10_000): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'voicewipe-bench-purge-'));
+  const sim = await startSimulator({ seed: 42, accounts: [{ id: 'bench', vendor: 'amazon', email: 'bench@example.com', password: 'bench-password', mfa: 'totp', recordings, spanDays: 365 }] });
+  try {
+    const config = writeSimConfig(sim, { dir, accounts: [{ sim: 'bench', keep_days: KEEP_DAYS }], logLevel: 'warn' });
+    await purgeProcess(config); // signs in once; the measured run reuses the session, as every night does
+    sim.control.reset('bench');
+    const inScope = sim.control.remaining('bench', { to: cutoffFor(KEEP_DAYS, Date.now()) - 1 });
+    const measured = await purgeProcess(config);
+    const result = measured.summary.results[0];
+    if (result.status !== 'ok' || result.deleted !== inScope) throw new Error(`provider purge: ${result.status} ${result.error_kind ?? ''}, deleted ${result.deleted} of ${inScope}`);
+    const t = result.details.timings as Record<string, number>;
+    const providerMs = (t.count ?? 0) + (t.delete ?? 0) + (t.verify ?? 0);
+    sim.control.reset('bench');
+    const floorMs = await floor(sim, join(dir, 'state'), 'bench', cutoffFor(KEEP_DAYS, Date.now()));
+    return {
+      recordings_in_scope: inScope,
+      provider_purge_ms: Math.round(providerMs),
+      floor_http_ms: Math.round(floorMs),
+      ratio_provider_to_floor: Math.round((providerMs / floorMs) * 100) / 100,
+      browser_start_ms: t.browser ?? 0,
+      sign_in_with_saved_session_ms: t.sign_in ?? 0,
+      whole_cli_purge_ms: measured.wallMs,
+      peak_pss_cli_plus_chromium_mb: measured.peakPssMb,
+    };
+  } finally {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
