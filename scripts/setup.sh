@@ -3,13 +3,12 @@
 # tests), and node_modules matching package-lock.json. Idempotent and quiet when everything is in place; it says
 # what it installed. Sourced by scripts/node.sh, which then runs a TypeScript file with the Node it chose.
 #
-#   VOICEWIPE_SETUP_NEEDS="chromium mosquitto"   which system parts the caller needs (default: both)
-#   VOICEWIPE_SETUP_QUIET=1                      say nothing when nothing had to be done (default)
+#   VOICEWIPE_SETUP_NEEDS="chromium mosquitto lint"   which system parts the caller needs (default: all three)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
-needs="${VOICEWIPE_SETUP_NEEDS:-chromium mosquitto}"
+needs="${VOICEWIPE_SETUP_NEEDS:-chromium mosquitto lint}"
 node_major_wanted=24
 
 say() { printf 'setup: %s\n' "$*" >&2; }
@@ -44,7 +43,8 @@ else
 fi
 export NODE
 # npm and every #!/usr/bin/env node script must run on the same Node as the code.
-export PATH="$(dirname "$NODE"):$PATH"
+PATH="$(dirname "$NODE"):$PATH"
+export PATH
 
 # --- Debian packages -------------------------------------------------------------------------------------
 missing=()
@@ -54,6 +54,12 @@ if [[ " $needs " == *" chromium "* ]]; then
 fi
 if [[ " $needs " == *" mosquitto "* ]]; then
   [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || missing+=(mosquitto)
+fi
+# The test suite lints the install scripts and scores the systemd unit.
+if [[ " $needs " == *" lint "* ]]; then
+  command -v shellcheck >/dev/null || missing+=(shellcheck)
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
+  command -v openssl >/dev/null || missing+=(openssl)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   cmd="apt-get install -y --no-install-recommends ${missing[*]}"
@@ -74,7 +80,7 @@ fi
 # --- node_modules ----------------------------------------------------------------------------------------
 # Re-install when package-lock.json or the Node version changed since the last install.
 stamp="$root/node_modules/.voicewipe-installed"
-want="$(cat "$root/package-lock.json" | cksum) node=$("$NODE" --version) omit=${VOICEWIPE_OMIT_DEV:-}"
+want="$(cksum <"$root/package-lock.json") node=$("$NODE" --version) omit=${VOICEWIPE_OMIT_DEV:-}"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing npm packages (npm ci${VOICEWIPE_OMIT_DEV:+ --omit=dev})"
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error ${VOICEWIPE_OMIT_DEV:+--omit=dev} >&2) || die "npm ci failed"
