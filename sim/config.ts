@@ -15,6 +15,8 @@ export interface SimConfigAccount {
   withoutTotp?: boolean;
   /** Use this password instead of the right one. */
   password?: string;
+  /** Google: purge Gemini activity too. */
+  include_gemini?: boolean;
 }
 
 export interface SimConfigOptions {
@@ -59,8 +61,9 @@ export function writeSimConfig(sim: Simulator, opts: SimConfigOptions): string {
       lines.push(`    marketplace: ${simAccount.marketplace}`, `    email: ${simAccount.email}`,
         `    password_file: ${secretFile(`${id}-password`, a.password ?? simAccount.password)}`);
       if (simAccount.totpSecret && !a.withoutTotp) lines.push(`    totp_secret_file: ${secretFile(`${id}-totp`, simAccount.totpSecret)}`);
-    } else if (simAccount.email) {
-      lines.push(`    email: ${simAccount.email}`);
+    } else {
+      if (simAccount.email) lines.push(`    email: ${simAccount.email}`);
+      if (a.include_gemini) lines.push('    include_gemini: true');
     }
   }
   const path = join(opts.dir, 'config.yaml');

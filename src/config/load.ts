@@ -347,6 +347,9 @@ function readAccount(reader: Reader, entry: Entry, dir: string, firstLineOfId: M
     reader.problem(baseUrlEntry, `\`${baseUrl}\` is not an http:// or https:// URL`);
   }
   const name = reader.text(keys.get('name'));
+  const geminiEntry = keys.get('include_gemini');
+  const includeGemini = reader.boolean(geminiEntry);
+  if (geminiEntry && provider === 'alexa') reader.problem(geminiEntry, 'only google accounts have Gemini activity; remove it');
 
   if (id === undefined || provider === undefined) return undefined;
   return {
@@ -360,6 +363,7 @@ function readAccount(reader: Reader, entry: Entry, dir: string, firstLineOfId: M
     keep_days: keepDays ?? DEFAULT_ACCOUNT_KEEP_DAYS,
     ...(baseUrl ? { base_url: baseUrl.replace(/\/+$/, '') } : {}),
     enabled,
+    include_gemini: includeGemini ?? false,
   };
 }
 

@@ -15,7 +15,7 @@ export const HISTORY_KEYS = ['keep_days'] as const;
 export const LOG_KEYS = ['level'] as const;
 export const ACCOUNT_KEYS = [
   'id', 'name', 'provider', 'marketplace', 'email', 'password', 'password_file', 'totp_secret',
-  'totp_secret_file', 'keep_days', 'base_url', 'enabled',
+  'totp_secret_file', 'keep_days', 'base_url', 'enabled', 'include_gemini',
 ] as const;
 
 export const PROVIDERS = ['alexa', 'google'] as const;

@@ -52,6 +52,8 @@ export interface AccountConfig {
   keep_days: number;
   base_url?: string;
   enabled: boolean;
+  /** Google: purge Gemini Apps activity too, not only Assistant. */
+  include_gemini: boolean;
 }
 
 export interface Config {

@@ -50,4 +50,7 @@ export interface Provider {
   delete(s: ProviderSession, cutoff: number, found: Inventory, onProgress: (deleted: number) => void): Promise<void>;
   /** How long deleted items may still be listed before it counts as a failure (eventual consistency). */
   readonly settleMs: number;
+  /** The vendor says deletion takes a while to show (Google: up to a day): items still listed after the settle
+   *  time are reported as pending and re-checked by the next run, not as a verification failure. */
+  readonly eventual?: boolean;
 }

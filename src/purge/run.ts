@@ -200,7 +200,7 @@ export class PurgeRunner {
     const startedAt = this.now();
     events.emit('account_started', { run_id: runId, account_id: account.id, at: startedAt });
     const cutoff = cutoffFor(account.keep_days, startedAt);
-    const progress = { found: null as number | null, deleted: 0, inventory: null as Inventory | null };
+    const progress = { found: null as number | null, deleted: 0, pending: 0, inventory: null as Inventory | null };
     let attempts = 0;
     let lastError: PurgeError | undefined;
     let evidenceDir: string | null = null;
@@ -238,6 +238,7 @@ export class PurgeRunner {
       deleted: dryRun ? 0 : (progress.found === null ? null : progress.deleted),
       // Without a count we cannot say what is left; otherwise what was found minus what went away.
       remaining: progress.found === null ? null : progress.found - (dryRun ? 0 : progress.deleted),
+      ...(progress.pending > 0 ? { pending: progress.pending } : {}),
       oldest_at: inv?.oldest_at ?? null,
       newest_at: inv?.newest_at ?? null,
       error_kind: lastError?.kind ?? null,
@@ -266,7 +267,7 @@ export class PurgeRunner {
 
   private async attempt(runId: number, account: AccountConfig, dryRun: boolean, cutoff: number, signal: AbortSignal,
     browserHolder: { current?: RunBrowser }, observations: Observations,
-    progress: { found: number | null; deleted: number; inventory: Inventory | null }, log: Logger): Promise<void> {
+    progress: { found: number | null; deleted: number; pending: number; inventory: Inventory | null }, log: Logger): Promise<void> {
     const { config, events, vault } = this.deps;
     const provider = this.deps.providers[account.provider];
     if (!provider) throw new PurgeError('vendor_error', `no provider for "${account.provider}" in this version`);
@@ -328,7 +329,10 @@ export class PurgeRunner {
         phase('verifying', { found: progress.found, deleted: progress.deleted });
         const remaining = await this.verify(session, provider, cutoff);
         progress.deleted = (progress.found ?? 0) - remaining;
-        if (remaining > 0) {
+        if (remaining > 0 && provider.eventual) {
+          progress.pending = remaining;
+          observations.notes.push(`${remaining} deleted item${remaining === 1 ? '' : 's'} still listed: the vendor says this can take up to a day; the next run checks again`);
+        } else if (remaining > 0) {
           throw new PurgeError('verification_failed', `${remaining} recording${remaining === 1 ? '' : 's'} older than the cut-off still listed ` +
             `${Math.round((this.opts.settleMs ?? provider.settleMs) / 1000)} s after deleting`);
         }

@@ -7,6 +7,7 @@ import { PurgeError } from '../../purge/errors.ts';
 import { retryAfterMs } from '../document-status.ts';
 import { locate, locateNow } from '../locate.ts';
 import type { Candidate, Target } from '../locate.ts';
+import { planDays } from '../days.ts';
 import type { ProviderSession } from '../types.ts';
 import { ANY_RECORD, HISTORY, LIST_MESSAGES, PATHS } from './selectors.ts';
 
@@ -14,27 +15,6 @@ import { ANY_RECORD, HISTORY, LIST_MESSAGES, PATHS } from './selectors.ts';
 const LIST_WAIT_MS = 20_000;
 /** Per-item deletes on one day: a bound far above what one person says to Alexa in a day. */
 const MAX_PER_ITEM = 2_000;
-
-export interface DayPlan {
-  /** Local midnight of the cut-off day, in ms. */
-  cutoffDayStart: number;
-  /** Date strings as the page's date picker takes them (MM/DD/YYYY on amazon.com). */
-  oldestDay: string;
-  dayBefore: string;
-  cutoffDay: string;
-}
-
-/** Day boundaries in the page's own time zone. */
-export function planDays(page: Page, cutoff: number, oldest: number): Promise<DayPlan> {
-  return page.evaluate(({ cutoff, oldest }) => {
-    const midnight = (t: number) => { const d = new Date(t); d.setHours(0, 0, 0, 0); return d.getTime(); };
-    const mdY = (t: number) => { const d = new Date(t); return `${String(d.getMonth() + 1).padStart(2, '0')}/${String(d.getDate()).padStart(2, '0')}/${d.getFullYear()}`; };
-    const start = midnight(cutoff);
-    const before = new Date(start);
-    before.setDate(before.getDate() - 1);
-    return { cutoffDayStart: start, oldestDay: mdY(Math.min(oldest, before.getTime())), dayBefore: mdY(before.getTime()), cutoffDay: mdY(start) };
-  }, { cutoff, oldest });
-}
 
 /** A request the page sent under the privacy API that is not a list or token request: the delete. */
 export function isDeleteResponse(response: Response): boolean {
