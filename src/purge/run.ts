@@ -19,7 +19,7 @@ const CLOSE_DEADLINE_MS = 10_000;
 
 export interface RunRequest {
   trigger: Trigger;
-  /** Only this account (it runs even when disabled in the config: a person asked for it). */
+  /** Only this account (an account disabled in the config is refused: its secrets are not loaded). */
   accountId?: string;
   dryRun?: boolean;
 }

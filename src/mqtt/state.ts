@@ -1,0 +1,139 @@
+// What `<base>/state`, `<base>/<account>/state` and the event topics carry: built from the database (the
+// truth that survives restarts) with the run in progress laid over it. Pure reads, no MQTT here.
+import type { AccountConfig } from '../config/types.ts';
+import type { Database } from '../db/open.ts';
+import { listRuns } from '../db/queries.ts';
+import type { AccountRow } from '../db/queries.ts';
+import { NEEDS_PERSON } from '../purge/errors.ts';
+import type { ErrorKind } from '../purge/errors.ts';
+import type { AccountResult, Phase, PurgeEventMap, Trigger } from '../purge/events.ts';
+import type { ScheduleState } from '../schedule/index.ts';
+import type { AccountEventType, AccountStatusValue } from './discovery.ts';
+
+/** Longest free text in a payload: Home Assistant drops state strings over 255 characters. */
+const MESSAGE_MAX = 200;
+
+/** The run in progress, as the events told it. */
+export interface LiveRun {
+  run_id: number;
+  trigger: Trigger | null;
+  dry_run: boolean;
+}
+
+/** An account the running run is working on right now. */
+export interface LiveAccount {
+  run_id: number;
+  dry_run: boolean;
+  phase: Phase | null;
+  found: number | null;
+  deleted: number | null;
+}
+
+/** ISO 8601 with an explicit offset (`2026-11-24T03:30:00+00:00`), as Home Assistant's timestamp sensors want. */
+export function isoTime(ms: number | null | undefined): string | null {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return null;
+  return new Date(ms).toISOString().replace(/(\.\d+)?Z$/, '+00:00');
+}
+
+function clip(text: string | null | undefined): string | null {
+  if (!text) return null;
+  return text.length > MESSAGE_MAX ? `${text.slice(0, MESSAGE_MAX - 1)}…` : text;
+}
+
+export function applianceState(db: Database, schedule: ScheduleState, version: string, live: LiveRun | undefined): Record<string, unknown> {
+  const last = listRuns(db, { limit: 2 }).find((r) => r.status !== 'running');
+  return {
+    schedule_enabled: schedule.enabled,
+    next_run_at: isoTime(schedule.next_run_at),
+    running: live !== undefined,
+    run_id: live?.run_id ?? null,
+    run_trigger: live?.trigger ?? null,
+    last_run_id: last?.id ?? null,
+    last_run_at: isoTime(last ? last.finished_at ?? last.started_at : null),
+    last_run_status: last?.status ?? null,
+    last_run_deleted: last ? last.deleted : null,
+    last_run_remaining: last ? last.remaining : null,
+    last_run_message: clip(last?.message),
+    version,
+  };
+}
+
+/** The status a person reads: a failure that only a person can clear is `needs_person`. */
+export function accountStatus(row: Pick<AccountRow, 'last_status' | 'last_error_kind'> | undefined): AccountStatusValue {
+  if (!row || !row.last_status) return 'never_run';
+  switch (row.last_status) {
+    case 'ok': return 'ok';
+    case 'cancelled': return 'cancelled';
+    case 'interrupted': return 'interrupted';
+    case 'failed': return row.last_error_kind && NEEDS_PERSON.has(row.last_error_kind as ErrorKind) ? 'needs_person' : 'failed';
+    default: return 'failed';
+  }
+}
+
+interface LastResult { found: number | null; deleted: number | null; remaining: number | null; error_message: string | null }
+
+export function accountState(db: Database, account: AccountConfig, live: LiveAccount | undefined): Record<string, unknown> {
+  const row = db.prepare('SELECT * FROM accounts WHERE id = ?').get(account.id) as AccountRow | undefined;
+  const last = row?.last_run_id == null ? undefined : db.prepare(
+    'SELECT found, deleted, remaining, error_message FROM account_results WHERE run_id = ? AND account_id = ?',
+  ).get(row.last_run_id, account.id) as LastResult | undefined;
+  const status = accountStatus(row);
+  const figures = live
+    ? { found: live.found, deleted: live.deleted, remaining: live.found !== null ? live.found - (live.deleted ?? 0) : null }
+    : { found: last?.found ?? null, deleted: last?.deleted ?? null, remaining: last?.remaining ?? null };
+  return {
+    account_id: account.id,
+    name: account.name,
+    provider: account.provider,
+    enabled: account.enabled,
+    keep_days: account.keep_days,
+    status: live ? 'running' : status,
+    // From the last finished run, so the problem sensor does not flicker while a new run is going.
+    problem: status === 'failed' || status === 'needs_person',
+    phase: live?.phase ?? null,
+    run_id: live?.run_id ?? null,
+    dry_run: live?.dry_run ?? false,
+    last_run_id: row?.last_run_id ?? null,
+    last_run_at: isoTime(row?.last_run_at),
+    last_success_at: isoTime(row?.last_success_at),
+    ...figures,
+    total_deleted: row?.total_deleted ?? 0,
+    error_kind: row?.last_error_kind ?? null,
+    error_message: clip(last?.error_message),
+  };
+}
+
+/** The event entity's type for an account's result; undefined when there is nothing to tell (cancelled). */
+export function accountEventType(result: Pick<AccountResult, 'status' | 'error_kind'>): AccountEventType | undefined {
+  if (result.status === 'ok') return 'purged';
+  if (result.status !== 'failed') return undefined;
+  const kind = result.error_kind;
+  if (kind && NEEDS_PERSON.has(kind)) return 'needs_login';
+  if (kind === 'page_changed' || kind === 'verification_failed') return kind;
+  return 'failed';
+}
+
+export function accountEvent(e: PurgeEventMap['account_finished'], dryRun: boolean): Record<string, unknown> | undefined {
+  const eventType = accountEventType(e.result);
+  if (!eventType) return undefined;
+  const r = e.result;
+  return {
+    event_type: eventType, run_id: e.run_id, account_id: r.account_id, dry_run: dryRun, found: r.found, deleted: r.deleted,
+    remaining: r.remaining, error_kind: r.error_kind, message: clip(r.error_message), at: isoTime(e.at),
+  };
+}
+
+export function runStartedEvent(e: PurgeEventMap['run_started']): Record<string, unknown> {
+  return { event_type: 'run_started', run_id: e.run_id, trigger: e.trigger, dry_run: e.dry_run, accounts: e.accounts, at: isoTime(e.at) };
+}
+
+export function runFinishedEvent(e: PurgeEventMap['run_finished']): Record<string, unknown> {
+  return {
+    event_type: 'run_finished', run_id: e.run_id, status: e.status, dry_run: e.dry_run, found: e.found, deleted: e.deleted,
+    remaining: e.remaining, duration_s: Math.round(e.duration_ms / 1000), message: clip(e.message), at: isoTime(e.at),
+  };
+}
+
+export function busyEvent(runId: number | null, requested: string, at: number): Record<string, unknown> {
+  return { event_type: 'busy', run_id: runId, requested, message: 'a purge is already running', at: isoTime(at) };
+}

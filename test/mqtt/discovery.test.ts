@@ -1,0 +1,112 @@
+// The payload builders on their own: every discovery payload passes the Home Assistant rules, ids stay unique
+// whatever the account ids, JSON is stable; commands are parsed strictly; states map the database faithfully.
+import t from 'tap';
+import { parseCommand, preview } from '../../src/mqtt/commands.ts';
+import {
+  ACCOUNT_EVENT_TYPES, ACCOUNT_STATUSES, accountDiscovery, applianceDiscovery, removedAccountDiscovery, stableJson, statusPageUrl,
+} from '../../src/mqtt/discovery.ts';
+import type { DiscoveryAccount } from '../../src/mqtt/discovery.ts';
+import { accountEventType, accountStatus, isoTime } from '../../src/mqtt/state.ts';
+import { ERROR_KINDS } from '../../src/purge/errors.ts';
+import { duplicateUniqueIds, validateDiscovery } from './ha-rules.ts';
+
+const input = { base: 'voicewipe', prefix: 'homeassistant', version: '1.2.3', configurationUrl: 'http://pi.local:8733/' };
+// Ids picked to collide if keys were joined carelessly: `next` + `purge`, `x_total` + `deleted`, `run` + `event`.
+const accounts: DiscoveryAccount[] = ['kitchen', 'next', 'x', 'x_total', 'run', 'last', 'a-b', 'purge', 'schedule', 'state']
+  .map((id) => ({ id, name: `${id}@example.com (Echo)`, provider: id === 'x' ? 'google' : 'alexa' }));
+
+t.test('every discovery payload passes the Home Assistant rules; unique ids are unique', async (t) => {
+  const messages = [applianceDiscovery(input), ...accounts.map((a) => accountDiscovery(input, a))];
+  for (const m of messages) t.same(validateDiscovery(m.topic, m.payload), [], m.topic);
+  t.same(duplicateUniqueIds(messages.map((m) => m.payload)), []);
+  t.equal(messages[0].topic, 'homeassistant/device/voicewipe/config');
+  t.equal(messages[1].topic, 'homeassistant/device/voicewipe_kitchen/config');
+
+  const appliance = JSON.parse(messages[0].payload);
+  t.same(Object.keys(appliance.components).sort(), ['last_run', 'next_purge', 'purge_all', 'running', 'runs', 'schedule', 'version']);
+  t.match(appliance.components.version, { entity_category: 'diagnostic', platform: 'sensor' });
+  t.match(appliance.origin, { name: 'voicewipe', sw_version: '1.2.3' });
+  t.equal(appliance.availability_topic, 'voicewipe/status');
+
+  const kitchen = JSON.parse(messages[1].payload);
+  t.match(kitchen.device, { identifiers: ['voicewipe_kitchen'], via_device: 'voicewipe', configuration_url: 'http://pi.local:8733/' });
+  t.match(kitchen.components.total_deleted, { state_class: 'total_increasing', state_topic: 'voicewipe/kitchen/state' });
+  t.match(kitchen.components.status, { device_class: 'enum', options: [...ACCOUNT_STATUSES] });
+  t.match(kitchen.components.problem, { platform: 'binary_sensor', device_class: 'problem' });
+  t.match(kitchen.components.purge_now, { platform: 'button', command_topic: 'voicewipe/kitchen/purge/set', icon: 'mdi:delete-sweep' });
+  t.match(kitchen.components.event, { platform: 'event', state_topic: 'voicewipe/kitchen/event', event_types: [...ACCOUNT_EVENT_TYPES] });
+  t.notOk(JSON.stringify(kitchen.components).includes('@'), 'no e-mail address in any id');
+  const ab = JSON.parse(accountDiscovery(input, accounts.find((a) => a.id === 'a-b')!).payload);
+  t.equal(ab.components.status.default_entity_id, 'sensor.voicewipe_a_b_status', 'entity ids only [a-z0-9_]');
+});
+
+t.test('the validator itself catches what Home Assistant refuses', async (t) => {
+  const good = JSON.parse(accountDiscovery(input, accounts[0]).payload);
+  const bad = (mutate: (p: Record<string, any>) => void) => {
+    const copy = structuredClone(good);
+    mutate(copy);
+    return validateDiscovery('homeassistant/device/voicewipe_kitchen/config', JSON.stringify(copy));
+  };
+  t.match(bad((p) => { p['~'] = 'voicewipe'; }), [/root key "~"/]);
+  t.match(bad((p) => { p.device.colour = 'red'; }), [/device key "colour"/]);
+  t.match(bad((p) => { delete p.origin.name; }), [/origin.name/]);
+  t.match(bad((p) => { p.components.last_success.state_class = 'measurement'; }), [/timestamp sensor/]);
+  t.match(bad((p) => { p.components.status.unit_of_measurement = 'x'; }), [/enum sensor/]);
+  t.match(bad((p) => { p.components.problem.entity_category = 'config'; }), [/config is refused/]);
+  t.match(bad((p) => { p.components.remaining.object_id = 'x'; }), [/not a sensor option/, /object_id is gone/]);
+  t.match(bad((p) => { p.components.remaining.unique_id = 'kitchen.remaining'; }), [/unique_id/]);
+  t.match(bad((p) => { delete p.components.event.event_types; }), [/event_types is required/, /event_types must be/]);
+  t.match(bad((p) => { delete p.components.purge_now.command_topic; }), [/command_topic is required/]);
+  t.match(validateDiscovery('homeassistant/device/a.b/config', '{}'), [/object id/]);
+  t.same(validateDiscovery('homeassistant/device/voicewipe_gone/config', ''), [], 'an empty payload is a removal');
+});
+
+t.test('stable JSON; configuration_url; removal; timestamps with an offset', async (t) => {
+  t.equal(stableJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } }), '{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
+  t.equal(applianceDiscovery(input).payload, applianceDiscovery({ ...input }).payload);
+  t.equal(statusPageUrl('http://0.0.0.0:8733', 'voicewipe-pi'), 'http://voicewipe-pi:8733/');
+  t.equal(statusPageUrl('http://[::]:8733', 'voicewipe-pi'), 'http://voicewipe-pi:8733/');
+  t.equal(statusPageUrl('http://192.168.1.5:8733'), 'http://192.168.1.5:8733/');
+  t.same(removedAccountDiscovery(input, 'gone'), { topic: 'homeassistant/device/voicewipe_gone/config', payload: '' });
+  t.equal(isoTime(Date.UTC(2026, 10, 24, 3, 30, 0, 123)), '2026-11-24T03:30:00+00:00');
+  t.equal(isoTime(null), null);
+});
+
+t.test('status and event mapping covers every error kind', async (t) => {
+  t.equal(accountStatus(undefined), 'never_run');
+  t.equal(accountStatus({ last_status: 'ok', last_error_kind: null }), 'ok');
+  t.equal(accountStatus({ last_status: 'failed', last_error_kind: 'captcha' }), 'needs_person');
+  t.equal(accountStatus({ last_status: 'failed', last_error_kind: 'network' }), 'failed');
+  t.equal(accountEventType({ status: 'ok', error_kind: null }), 'purged');
+  t.equal(accountEventType({ status: 'cancelled', error_kind: 'cancelled' }), undefined);
+  const expected: Record<string, string> = {
+    needs_login: 'needs_login', captcha: 'needs_login', mfa_required: 'needs_login', bad_credentials: 'needs_login',
+    page_changed: 'page_changed', verification_failed: 'verification_failed',
+  };
+  for (const kind of ERROR_KINDS) {
+    const type = accountEventType({ status: 'failed', error_kind: kind });
+    t.equal(type, expected[kind] ?? 'failed', kind);
+    t.ok((ACCOUNT_EVENT_TYPES as readonly string[]).includes(type!), `${kind} maps to a declared event type`);
+  }
+});
+
+t.test('commands: strict payloads, sensible case variants, unknown accounts', async (t) => {
+  const topics = { base: 'voicewipe', prefix: 'homeassistant' };
+  const ids = ['kitchen', 'purge'];
+  const parse = (topic: string, payload: string | Buffer) => parseCommand(topics, ids, topic, Buffer.isBuffer(payload) ? payload : Buffer.from(payload));
+  t.same(parse('voicewipe/purge/set', 'PRESS'), { command: { kind: 'purge' } });
+  t.same(parse('voicewipe/purge/set', 'press\n'), { command: { kind: 'purge' } });
+  t.same(parse('voicewipe/kitchen/purge/set', 'Press'), { command: { kind: 'purge', accountId: 'kitchen' } });
+  t.same(parse('voicewipe/purge/purge/set', 'PRESS'), { command: { kind: 'purge', accountId: 'purge' } }, 'an account called purge');
+  t.same(parse('voicewipe/schedule/set', 'ON'), { command: { kind: 'schedule', enabled: true } });
+  t.same(parse('voicewipe/schedule/set', 'off'), { command: { kind: 'schedule', enabled: false } });
+  for (const garbage of ['pReSs', '', 'PRESS PRESS', '{"press":true}', 'x'.repeat(100_000)]) {
+    t.ok('problem' in parse('voicewipe/purge/set', garbage), `refused: ${garbage.slice(0, 20)}`);
+  }
+  t.ok('problem' in parse('voicewipe/purge/set', Buffer.from([0xff, 0xfe, 0x50])), 'binary refused');
+  t.ok('problem' in parse('voicewipe/schedule/set', 'TRUE'));
+  t.ok('problem' in parse('voicewipe/schedule/set', 'oN'));
+  t.match(parse('voicewipe/nobody/purge/set', 'PRESS'), { problem: /no account "nobody"/ });
+  t.equal(preview(Buffer.from([0, 1, 65])), '..A');
+  t.match(preview(Buffer.alloc(1000, 65)), /… \(1000 bytes\)$/);
+});
