@@ -21,7 +21,7 @@ export async function benchDaemonIdle(): Promise<Record<string, number>> {
     // Three starts: the first warms the page cache, as on a Pi that has been up for a while.
     for (let i = 0; i < 3; i++) {
       const started = performance.now();
-      const child = spawn(process.execPath, [join(root, 'src/cli.ts'), 'start', '--config', config], { stdio: 'ignore' });
+      const child = spawn(join(root, 'bin/voicewipe'), ['start', '--config', config], { stdio: 'ignore' });
       const deadline = started + 15_000;
       let up = false;
       while (!up && performance.now() < deadline) {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionVault } from '../src/browser/vault.ts';
-import { treePssMb } from '../src/browser/processes.ts';
+import { processTree, pssMb, writeBytes } from '../src/browser/processes.ts';
 import { DAY_MS, cutoffFor } from '../src/purge/run.ts';
 import type { RunSummary } from '../src/purge/run.ts';
 import { writeSimConfig } from '../sim/config.ts';
@@ -19,20 +19,29 @@ const LIST_PATH = '/alexa-privacy/apd/rvh/customer-history-records-v2';
 const KEEP_DAYS = 30;
 const PAGE_SIZE = 200; // what the provider asks for
 
-interface Measured { summary: RunSummary; peakPssMb: number; wallMs: number }
+interface Measured { summary: RunSummary; peakPssMb: number; wallMs: number; writtenKb: number }
 
-/** `voicewipe purge --json` in its own process, its tree's PSS sampled every 100 ms. */
+/** `voicewipe purge --json` in its own process: its tree's PSS and bytes written sampled every 100 ms
+ *  (each process's counter is kept at its highest, so a renderer that exits still counts). */
 async function purgeProcess(config: string): Promise<Measured> {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(root, 'src/cli.ts'), 'purge', '--json', '--config', config], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // Through bin/voicewipe, as systemd and Docker start it (same Node flags).
+  const child = spawn(join(root, 'bin/voicewipe'), ['purge', '--json', '--config', config], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   let peak = 0;
-  const sampler = setInterval(() => { peak = Math.max(peak, treePssMb(child.pid!)); }, 100);
+  const written = new Map<number, number>();
+  const sample = () => {
+    const tree = processTree(child.pid!);
+    peak = Math.max(peak, tree.reduce((sum, pid) => sum + pssMb(pid), 0));
+    for (const pid of tree) written.set(pid, Math.max(written.get(pid) ?? 0, writeBytes(pid)));
+  };
+  const sampler = setInterval(sample, 100);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(sampler);
   if (code !== 0) throw new Error(`voicewipe purge exited ${code}: ${out.slice(0, 500)}`);
-  return { summary: JSON.parse(out) as RunSummary, peakPssMb: Math.round(peak), wallMs: Math.round(performance.now() - started) };
+  const writtenKb = Math.round([...written.values()].reduce((a, b) => a + b, 0) / 1024);
+  return { summary: JSON.parse(out) as RunSummary, peakPssMb: Math.round(peak), wallMs: Math.round(performance.now() - started), writtenKb };
 }
 
 /** The floor: what the provider's requests cost with no browser at all. */
@@ -64,11 +73,12 @@ async function floor(sim: Simulator, stateDir: string, accountId: string, cutoff
   return performance.now() - started;
 }
 
-export async function benchPurge(recordings = 10_000): Promise<Record<string, number>> {
+export async function benchPurge(recordings = 10_000, nightly = true): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'voicewipe-bench-purge-'));
   const sim = await startSimulator({ seed: 42, accounts: [{ id: 'bench', vendor: 'amazon', email: 'bench@example.com', password: 'bench-password', mfa: 'totp', recordings, spanDays: 365 }] });
   try {
-    const config = writeSimConfig(sim, { dir, accounts: [{ sim: 'bench', keep_days: KEEP_DAYS }], logLevel: 'warn' });
+    const configFor = (keepDays: number) => writeSimConfig(sim, { dir, accounts: [{ sim: 'bench', keep_days: keepDays }], logLevel: 'warn' });
+    const config = configFor(KEEP_DAYS);
     await purgeProcess(config); // signs in once; the measured run reuses the session, as every night does
     sim.control.reset('bench');
     const inScope = sim.control.remaining('bench', { to: cutoffFor(KEEP_DAYS, Date.now()) - 1 });
@@ -77,18 +87,31 @@ export async function benchPurge(recordings = 10_000): Promise<Record<string, nu
     if (result.status !== 'ok' || result.deleted !== inScope) throw new Error(`provider purge: ${result.status} ${result.error_kind ?? ''}, deleted ${result.deleted} of ${inScope}`);
     const t = result.details.timings as Record<string, number>;
     const providerMs = (t.count ?? 0) + (t.delete ?? 0) + (t.verify ?? 0);
-    sim.control.reset('bench');
-    const floorMs = await floor(sim, join(dir, 'state'), 'bench', cutoffFor(KEEP_DAYS, Date.now()));
-    return {
+    const figures: Record<string, number> = {
       recordings_in_scope: inScope,
       provider_purge_ms: Math.round(providerMs),
-      floor_http_ms: Math.round(floorMs),
-      ratio_provider_to_floor: Math.round((providerMs / floorMs) * 100) / 100,
+      provider_count_ms: t.count ?? 0,
+      provider_delete_range_ms: t.delete_range ?? 0,
+      provider_delete_cutoff_day_items_ms: t.delete_items ?? 0,
+      provider_verify_ms: t.verify ?? 0,
       browser_start_ms: t.browser ?? 0,
       sign_in_with_saved_session_ms: t.sign_in ?? 0,
       whole_cli_purge_ms: measured.wallMs,
       peak_pss_cli_plus_chromium_mb: measured.peakPssMb,
     };
+    if (nightly) {
+      // The next night: one more day falls out of the window (keep_days one less has the same effect).
+      const next = await purgeProcess(configFor(KEEP_DAYS - 1));
+      figures.nightly_run_deleted = next.summary.results[0].deleted ?? 0;
+      figures.nightly_run_ms = next.wallMs;
+      figures.nightly_run_written_kb = next.writtenKb;
+      figures.nightly_run_peak_pss_mb = next.peakPssMb;
+    }
+    sim.control.reset('bench');
+    const floorMs = await floor(sim, join(dir, 'state'), 'bench', cutoffFor(KEEP_DAYS, Date.now()));
+    figures.floor_http_ms = Math.round(floorMs);
+    figures.ratio_provider_to_floor = Math.round((providerMs / floorMs) * 100) / 100;
+    return figures;
   } finally {
     await sim.close();
     rmSync(dir, { recursive: true, force: true });

@@ -13,8 +13,14 @@ const sections: Section[] = [
   { name: 'systemd', run: async () => (await import('./systemd.ts')).benchSystemd(), aims: [{ key: 'systemd_exposure', max: 2.5 }] },
   {
     name: 'purge 10,000 recordings (Alexa)', run: async () => (await import('./purge.ts')).benchPurge(10_000),
+    aims: [{ key: 'ratio_provider_to_floor', max: 1.3 }, { key: 'peak_pss_cli_plus_chromium_mb', max: 350 }, { key: 'nightly_run_written_kb', max: 1024 }],
+  },
+  {
+    name: 'purge 50,000 recordings (Alexa)', run: async () => (await import('./purge.ts')).benchPurge(50_000, false),
     aims: [{ key: 'ratio_provider_to_floor', max: 1.3 }, { key: 'peak_pss_cli_plus_chromium_mb', max: 350 }],
   },
+  { name: 'peer baseline (one by one through the page)', run: async () => (await import('./peer.ts')).benchPeer(1_000) },
+  { name: 'history', run: async () => (await import('./history.ts')).benchHistory() },
 ];
 
 const only = process.argv.slice(2);

@@ -5,4 +5,5 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=setup.sh
 source "$here/setup.sh"
-exec "$NODE" "$@"
+# The same small young generation as bin/voicewipe (see there).
+exec "$NODE" --max-semi-space-size=1 "$@"

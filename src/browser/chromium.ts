@@ -28,6 +28,14 @@ export const CHROMIUM_ARGS = [
   '--no-default-browser-check',
   '--metrics-recording-only',
   '--password-store=basic',
+  // Fewer processes on a 1 GB Pi: the GPU and network services inside the browser process, no zygotes (the
+  // browser runs without Chromium's own sandbox under Playwright anyway; systemd is the sandbox), and one
+  // renderer for our single tab.
+  '--in-process-gpu',
+  '--enable-features=NetworkServiceInProcess2',
+  '--no-zygote',
+  '--renderer-process-limit=1',
+  '--disable-features=site-per-process,IsolateOrigins,Translate,OptimizationHints,MediaRouter,BackForwardCache',
 ];
 
 function executable(path: string): boolean {

@@ -58,3 +58,13 @@ export function killTree(pid: number): void {
     try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
   }
 }
+
+/** Bytes a process has caused to be written to storage so far (/proc/<pid>/io write_bytes), 0 when gone. */
+export function writeBytes(pid: number): number {
+  try {
+    const match = /^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
