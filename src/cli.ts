@@ -111,6 +111,21 @@ const COMMANDS: Record<string, Command> = {
       return EXIT.ok;
     },
   },
+  login: {
+    summary: 'sign in to an account once, in a browser window on this machine (needs a display)',
+    usage: 'voicewipe login <account> [--config PATH]',
+    options: configOption,
+    async run({ values, positionals }) {
+      const config = loadOrReport(values.config as string | undefined);
+      if (!config) return EXIT.usage;
+      if (!positionals[0]) {
+        process.stderr.write('voicewipe login: which account? Usage: voicewipe login <account>\n');
+        return EXIT.usage;
+      }
+      const { loginWithWindow } = await import('./signin/login.ts');
+      return loginWithWindow(config, positionals[0], process.stderr);
+    },
+  },
   demo: {
     summary: 'start the vendor simulator and a daemon against it (no real account is touched)',
     usage: 'voicewipe demo [--once]',
@@ -220,7 +235,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
     return EXIT.ok;
   }
-  const allowsPositionals = name === 'check-config';
+  const allowsPositionals = name === 'check-config' || name === 'login';
   if (parsed.positionals.length > (allowsPositionals ? 1 : 0)) {
     process.stderr.write(`voicewipe ${name}: unexpected argument "${parsed.positionals.at(-1)}"\nUsage: ${command.usage}\n`);
     return EXIT.usage;

@@ -11,6 +11,9 @@ import { createPurge } from './purge/index.ts';
 import type { Purge } from './purge/index.ts';
 import type { RunnerOptions } from './purge/run.ts';
 import { Scheduler } from './schedule/index.ts';
+import { RemoteSignIns } from './signin/remote.ts';
+import { launchBrowser } from './browser/launch.ts';
+import { PROVIDERS } from './providers/index.ts';
 import { VERSION } from './version.ts';
 
 export type MqttHealth = 'disabled' | 'connected' | 'disconnected';
@@ -23,6 +26,8 @@ export interface DaemonContext {
   startedAt: number;
   purge: Purge;
   scheduler: Scheduler;
+  /** A person signing in through the daemon's browser (status page). */
+  signIns: RemoteSignIns;
   adminToken: string;
   /** Set by the MQTT link once started; `disabled` without an `mqtt` block. */
   mqttHealth: () => MqttHealth;
@@ -55,8 +60,16 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
       if (result.runs > 0) log.info(result, 'old run history pruned');
     });
     const scheduler = new Scheduler({ config, db, runner: purge.runner, log: log.child({ module: 'schedule' }), now: opts.now, catchUpDelayMs: opts.catchUpDelayMs });
+    const signIns = new RemoteSignIns({
+      config, vault: purge.vault, log: log.child({ module: 'signin' }), providers: PROVIDERS, launch: launchBrowser,
+      busy: () => purge.runner.running !== undefined,
+      // Signed in: purge that account now, which proves the session works and turns its card healthy.
+      onSignedIn: (accountId) => {
+        try { purge.runner.start({ trigger: 'manual', accountId }); } catch (err) { log.warn({ err: (err as Error).message, account: accountId }, 'no purge after sign-in'); }
+      },
+    });
     return {
-      config, db, log, version: VERSION, startedAt: now(), purge, scheduler,
+      config, db, log, version: VERSION, startedAt: now(), purge, scheduler, signIns,
       adminToken: ensureAdminToken(config.state_dir),
       mqttHealth: () => (config.mqtt ? 'disconnected' : 'disabled'),
     };

@@ -49,6 +49,7 @@ export async function startDaemon(config: Config, log: Logger, opts: ContextOpti
       closing ??= (async () => {
         await context.scheduler.stop();
         await app.close(); // no new requests; the event stream closes
+        await context.signIns.closeAll();
         await context.purge.runner.cancel();
         await mqtt?.stop();
         context.db.close();

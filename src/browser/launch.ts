@@ -33,17 +33,33 @@ async function blockHeavyResources(context: BrowserContext, page: Page): Promise
   } catch { /* page closed before we got to it */ }
 }
 
-export async function launchBrowser(config: BrowserConfig): Promise<RunBrowser> {
-  const binary = findChromium(config.executable_path);
+export interface LaunchOptions {
+  /** A browser a person signs in with (remote sign-in, `voicewipe login`): the full Chromium, pictures on
+   *  (a captcha is a picture), nothing blocked. */
+  forPerson?: boolean;
+  /** Overrides browser.headless (`voicewipe login` shows a window when a display is there). */
+  headless?: boolean;
+}
+
+/** The user agent of an ordinary Chromium on this machine. Headless builds announce "HeadlessChrome", which
+ *  vendors treat as a robot even when a person is typing; purges use the same agent as the person's sign-in so
+ *  the vendor sees one browser. */
+function userAgent(version: string): string {
+  const arch = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+  return `Mozilla/5.0 (X11; Linux ${arch}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version.split('.')[0]}.0.0.0 Safari/537.36`;
+}
+
+export async function launchBrowser(config: BrowserConfig, opts: LaunchOptions = {}): Promise<RunBrowser> {
+  const binary = findChromium(config.executable_path, opts.forPerson ? 'chromium' : undefined);
   // Playwright is about 75 MB of heap: loaded when a run needs it, never in the idle daemon.
   const { chromium } = await import('playwright-core');
   // Chromium ignores unknown switches; this one lets us (and ps) find our browser among our children.
   const marker = `--voicewipe-browser=${process.pid}-${randomUUID()}`;
   const browser = await chromium.launch({
     executablePath: binary.path,
-    headless: config.headless,
+    headless: opts.headless ?? config.headless,
     // imagesEnabled=false: Blink does not even decode pictures that slip past the URL block (data: URLs).
-    args: [...CHROMIUM_ARGS, '--blink-settings=imagesEnabled=false', marker],
+    args: [...CHROMIUM_ARGS, ...(opts.forPerson ? [] : ['--blink-settings=imagesEnabled=false']), marker],
     timeout: 30_000,
     // We handle SIGTERM ourselves (cancel the run, then close the browser).
     handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
@@ -64,13 +80,14 @@ export async function launchBrowser(config: BrowserConfig): Promise<RunBrowser> 
         timezoneId,
         locale: locale ?? 'en-US',
         viewport: { width: 1280, height: 900 },
+        userAgent: userAgent(browser.version()),
         serviceWorkers: 'block',
       });
       context.setDefaultTimeout(stepTimeoutMs);
       context.setDefaultNavigationTimeout(stepTimeoutMs);
       // Blocked by URL inside Chromium: a Playwright route would pause every request (the JSON list ones too)
       // for a round trip to Node, which costs more than the pictures it saves.
-      context.on('page', (page) => { void blockHeavyResources(context, page); });
+      if (!opts.forPerson) context.on('page', (page) => { void blockHeavyResources(context, page); });
       return context;
     },
     async close() {

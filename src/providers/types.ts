@@ -42,6 +42,10 @@ export interface ProviderSession {
 
 export interface Provider {
   readonly name: string;
+  /** Where a person starts signing in (remote sign-in from the status page, `voicewipe login`). */
+  personSignInUrl(account: AccountConfig, origin: string): string;
+  /** True once the page shows the signed-in privacy page: the person is done. */
+  isSignedIn(page: Page): Promise<boolean>;
   /** Ensures the context is signed in, using the saved session when it still works. Returns what it did. */
   signIn(s: ProviderSession): Promise<'session_reused' | 'signed_in'>;
   /** Counts the recordings older than `cutoff` (ms) still stored at the vendor. */

@@ -15,6 +15,7 @@ export interface Purge {
   runner: PurgeRunner;
   events: PurgeEvents;
   recorder: Recorder;
+  vault: SessionVault;
 }
 
 /** `now` is the clock for cut-offs and records (tests align it with the simulator's). */
@@ -22,9 +23,9 @@ export function createPurge(config: Config, db: Database, log: Logger, options?:
   const events = new PurgeEvents((err, event) => log.error({ err, event }, 'a listener of the run\'s events failed'));
   const recorder = new Recorder(db);
   recorder.attach(events);
+  const vault = new SessionVault(config.state_dir);
   const runner = new PurgeRunner({
-    config, recorder, events, log: log.child({ module: 'purge' }), vault: new SessionVault(config.state_dir),
-    providers: PROVIDERS, launch: launchBrowser, options, now,
+    config, recorder, events, log: log.child({ module: 'purge' }), vault, providers: PROVIDERS, launch: launchBrowser, options, now,
   });
-  return { runner, events, recorder };
+  return { runner, events, recorder, vault };
 }

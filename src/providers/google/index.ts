@@ -46,6 +46,17 @@ async function listProduct(s: ProviderSession, path: string): Promise<Map<string
 
 export const google: Provider = {
   name: 'google',
+  // Straight to the sign-in page, which comes back to My Activity (minting its OSID cookie on the way).
+  personSignInUrl: (account, origin) => {
+    const activity = `${origin}${PATHS.assistant}?hl=en`;
+    const accounts = account.base_url ? origin : 'https://accounts.google.com';
+    return `${accounts}/ServiceLogin?continue=${encodeURIComponent(account.base_url ? `${PATHS.assistant}?hl=en` : activity)}&hl=en`;
+  },
+  async isSignedIn(page) {
+    const path = new URL(page.url()).pathname;
+    if (path !== PATHS.assistant && path !== PATHS.gemini) return false;
+    return (await page.content()).includes(MARKERS.app);
+  },
   // Google says a deletion "can take up to a day" to show everywhere: items still listed after a short wait
   // are reported as pending and re-checked by the next run, not failed.
   settleMs: 15_000,
