@@ -118,3 +118,12 @@ export interface Route {
   noFaults?: boolean;
   handle: (ctx: Ctx) => void | Promise<void>;
 }
+
+/** Holds a list request open: the "lazy-load that stalls" fault. Resolves early if the client goes away. */
+export function stall(ctx: Ctx, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() { clearTimeout(timer); ctx.res.off('close', done); resolve(); }
+    ctx.res.on('close', done);
+  });
+}

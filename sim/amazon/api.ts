@@ -1,7 +1,7 @@
 // The JSON endpoints the Review Voice History page calls: the list (`customer-history-records-v2`, and the 2026
 // "new Alexa" variant `alexa-history-records-v2`), the CSRF token, and the delete request. The real delete
 // request is undocumented, so its path is the simulator's choice (SimOptions.deletePath).
-import { json, jsonBody, text } from '../http.ts';
+import { json, jsonBody, stall, text } from '../http.ts';
 import type { Ctx, Route } from '../http.ts';
 import type { Recording } from '../data.ts';
 import { token } from '../state.ts';
@@ -66,14 +66,6 @@ function forbidden(ctx: Ctx): void {
   json(ctx, { message: 'Invalid CSRF token' }, 403);
 }
 
-/** Holds a list request open: the "lazy-load that stalls" fault. Resolves early if the client goes away. */
-function stall(ctx: Ctx, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() { clearTimeout(timer); ctx.res.off('close', done); resolve(); }
-    ctx.res.on('close', done);
-  });
-}
 
 interface ListResult { records: Recording[]; next: string | null; first: boolean }
 

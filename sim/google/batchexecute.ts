@@ -4,7 +4,7 @@
 // RPCs: `y3VFHd` list (args[1] = cursor; reply payload `[items, cursor]`; item [4] = µs, [5] = token, [19] = device),
 // `TmdDAd` delete by tokens (args[0] = tokens), and `Y6Lp2d` delete by time range (args = [startUs, endUs];
 // the real range RPC is unknown: this id is the simulator's choice).
-import { form, raw, text } from '../http.ts';
+import { form, raw, stall, text } from '../http.ts';
 import type { Ctx, Route } from '../http.ts';
 import type { Recording, RecordStore } from '../data.ts';
 import { token } from '../state.ts';
@@ -94,13 +94,6 @@ export function unframe(body: string): unknown[][] {
   return out;
 }
 
-function stall(ctx: Ctx, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() { clearTimeout(timer); ctx.res.off('close', done); resolve(); }
-    ctx.res.on('close', done);
-  });
-}
 
 function deleteTokens(ctx: Ctx, store: RecordStore, tokens: string[]): void {
   const acct = ctx.account!;

@@ -2,6 +2,7 @@
 // and the signed-in state lands in the vault. The person here is the test: it reads the picture's layout (the
 // field's box), clicks there, types, and reads the captcha the way a person would (from the simulator).
 import t from 'tap';
+import type { Test } from 'tap';
 import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../../src/browser/launch.ts';
@@ -21,7 +22,7 @@ const sim = await startSimulator({
 });
 t.teardown(() => sim.close());
 
-function manager(t: Parameters<Parameters<typeof t.test>[1]>[0], env: ReturnType<typeof purgeEnv>, logs: string[], signedIn: string[]) {
+function manager(t: Test, env: ReturnType<typeof purgeEnv>, logs: string[], signedIn: string[]) {
   const log = createLogger({ level: 'debug', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
   const signIns = new RemoteSignIns({
     config: env.config, vault: env.vault, log, providers: PROVIDERS, launch: launchBrowser, busy: () => false,
