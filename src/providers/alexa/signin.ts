@@ -22,6 +22,7 @@ export async function onHistoryPage(page: Page): Promise<boolean> {
 async function clickAndWait(s: ProviderSession, what: string, click: () => Promise<void>): Promise<void> {
   await s.step(what, async () => {
     const navigated = s.page.waitForEvent('framenavigated', { predicate: (f) => f === s.page.mainFrame() });
+    navigated.catch(() => {}); // a click that fails (cancelled run) leaves this waiter behind: not a crash
     await click();
     await navigated;
     await s.page.waitForLoadState('domcontentloaded');

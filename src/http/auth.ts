@@ -1,0 +1,203 @@
+// Who may do what: the admin token (`Authorization: Bearer …`, for scripts) or the page's session cookie (the
+// token exchanged once at the sign-in form), failed attempts rate-limited per client address, and the rule
+// that a state-changing request must come from the page's own origin.
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { tokenMatches } from './admin-token.ts';
+
+/** Who a route is for: `open` (health, assets), `read` (status; closed when public_status is off), `admin`. */
+export type Access = 'open' | 'read' | 'admin';
+
+export const SESSION_COOKIE = 'voicewipe_session';
+export const SESSION_LIFETIME_MS = 30 * 86_400_000;
+/** Enough for every phone and laptop in a house; the oldest session goes when a new one would exceed it. */
+const MAX_SESSIONS = 200;
+
+export interface AuthOptions {
+  adminToken: string;
+  publicStatus: boolean;
+  /** Failed attempts allowed per client address per window (default 5 a minute). */
+  maxFailures?: number;
+  failureWindowMs?: number;
+  now?: () => number;
+}
+
+/** Refusals carry the HTTP status; the app's error handler turns them into JSON. */
+export class HttpRefusal extends Error {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  constructor(statusCode: number, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.statusCode = statusCode;
+    this.headers = headers;
+  }
+}
+
+/** Session ids are kept hashed: a dump of the process memory (or a timing probe of the Map) gives nothing usable. */
+function hashId(id: string): string {
+  return createHash('sha256').update(id).digest('base64url');
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 1) continue;
+    const name = part.slice(0, eq).trim();
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    try { out[name] ??= decodeURIComponent(value); } catch { /* a malformed cookie is ignored */ }
+  }
+  return out;
+}
+
+export class AdminAuth {
+  readonly publicStatus: boolean;
+  private readonly adminToken: string;
+  private readonly sessions = new Map<string, number>();
+  private readonly failures = new Map<string, { count: number; since: number }>();
+  private readonly maxFailures: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+
+  constructor(opts: AuthOptions) {
+    this.adminToken = opts.adminToken;
+    this.publicStatus = opts.publicStatus;
+    this.maxFailures = opts.maxFailures ?? 5;
+    this.windowMs = opts.failureWindowMs ?? 60_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Seconds the client must wait, or 0 when it may try. */
+  private lockedFor(ip: string): number {
+    const entry = this.failures.get(ip);
+    if (!entry) return 0;
+    const left = entry.since + this.windowMs - this.now();
+    if (left <= 0) { this.failures.delete(ip); return 0; }
+    return entry.count >= this.maxFailures ? Math.ceil(left / 1000) : 0;
+  }
+
+  private recordFailure(ip: string): void {
+    const now = this.now();
+    const entry = this.failures.get(ip);
+    if (entry && entry.since + this.windowMs > now) entry.count++;
+    else this.failures.set(ip, { count: 1, since: now });
+    // A scan from many addresses must not grow the map without bound: expired entries go first.
+    if (this.failures.size > 10_000) {
+      for (const [key, e] of this.failures) if (e.since + this.windowMs <= now) this.failures.delete(key);
+      if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value!);
+    }
+  }
+
+  private throwIfLocked(ip: string): void {
+    const wait = this.lockedFor(ip);
+    if (wait > 0) {
+      throw new HttpRefusal(429, `too many wrong tokens from this address: try again in ${wait} s`, { 'retry-after': String(wait) });
+    }
+  }
+
+  /** Checks a token a person or script gave (sign-in form, Bearer header); counts and limits failures. */
+  checkToken(ip: string, given: string | undefined): void {
+    this.throwIfLocked(ip);
+    if (!tokenMatches(this.adminToken, given)) {
+      this.recordFailure(ip);
+      throw new HttpRefusal(401, 'wrong admin token (see `voicewipe token` on the voicewipe machine)', { 'www-authenticate': 'Bearer realm="voicewipe"' });
+    }
+    this.failures.delete(ip);
+  }
+
+  createSession(): { id: string; maxAgeSeconds: number } {
+    const now = this.now();
+    for (const [key, expires] of this.sessions) if (expires <= now) this.sessions.delete(key);
+    if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
+    const id = randomBytes(32).toString('base64url');
+    this.sessions.set(hashId(id), now + SESSION_LIFETIME_MS);
+    return { id, maxAgeSeconds: SESSION_LIFETIME_MS / 1000 };
+  }
+
+  endSession(id: string | undefined): void {
+    if (id) this.sessions.delete(hashId(id));
+  }
+
+  private sessionValid(id: string | undefined): boolean {
+    if (!id || id.length > 100) return false;
+    const key = hashId(id);
+    const expires = this.sessions.get(key);
+    if (expires === undefined) return false;
+    if (expires <= this.now()) { this.sessions.delete(key); return false; }
+    return true;
+  }
+
+  /** True for the admin (valid Bearer token or session cookie). A wrong Bearer token is refused outright (401,
+   *  counted), whatever the route: a script with a stale token should hear so, not get the public view. */
+  identify(req: FastifyRequest): boolean {
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      this.checkToken(req.ip, match?.[1]);
+      return true;
+    }
+    return this.sessionValid(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+  }
+
+  /** Enforces a route's access rule; returns whether the caller is the admin. */
+  authorize(req: FastifyRequest, access: Access): boolean {
+    if (access === 'open') {
+      // Assets and health: never refused; a valid session still shows as admin.
+      try { return this.identify(req); } catch { return false; }
+    }
+    const admin = this.identify(req);
+    if (admin) return true;
+    if (access === 'admin') {
+      throw new HttpRefusal(401, 'admin only: sign in on the status page, or send Authorization: Bearer <token> (see `voicewipe token`)',
+        { 'www-authenticate': 'Bearer realm="voicewipe"' });
+    }
+    if (!this.publicStatus) {
+      throw new HttpRefusal(401, 'the status is private on this voicewipe (http.public_status: false): sign in first',
+        { 'www-authenticate': 'Bearer realm="voicewipe"' });
+    }
+    return false;
+  }
+}
+
+export function sessionCookie(req: FastifyRequest, id: string, maxAgeSeconds: number): string {
+  // Secure only when the page really came over HTTPS (a reverse proxy); on the plain-HTTP LAN it would never be sent.
+  const secure = req.protocol === 'https' ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${id}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure}`;
+}
+
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict`;
+}
+
+export function sessionIdOf(req: FastifyRequest): string | undefined {
+  return parseCookies(req.headers.cookie)[SESSION_COOKIE];
+}
+
+/** Refuses a state-changing request sent by another site's page (CSRF): its Origin, or failing that its
+ *  Sec-Fetch-Site, must say it came from this origin. Scripts (curl) send neither and pass. */
+export function checkSameOrigin(req: FastifyRequest): void {
+  const origin = req.headers.origin;
+  const host = req.headers.host;
+  if (origin !== undefined) {
+    let same = false;
+    try {
+      const from = new URL(origin);
+      // The Host header through the same URL parser, so a default port (":80") compares equal to none.
+      same = Boolean(host) && (from.protocol === 'http:' || from.protocol === 'https:') && new URL(`${from.protocol}//${host}`).host === from.host;
+    } catch { same = false; }
+    if (!same) {
+      throw new HttpRefusal(403, `cross-origin request refused (Origin ${origin} is not this voicewipe)`);
+    }
+    return;
+  }
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    throw new HttpRefusal(403, `cross-origin request refused (Sec-Fetch-Site: ${String(site)})`);
+  }
+}
+
+export function isSafeMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}

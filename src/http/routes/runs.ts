@@ -1,0 +1,158 @@
+// The run history: GET /api/runs (paged, newest first), GET /api/runs/:id (each account's result, its error
+// in plain words, evidence links for the admin) and the evidence files themselves (admin only).
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { evidenceDir } from '../../browser/evidence.ts';
+import { getRun, listAccountResults, listAccountResultsOfRuns, listRuns } from '../../db/queries.ts';
+import type { ApiDeps } from '../app.ts';
+import { HttpRefusal } from '../auth.ts';
+import { EVIDENCE_HTML_CSP } from '../security.ts';
+import { accountId, errorKind, errorResponses, iso, nullableInt, nullableIso, nullableString, runListItem, runSummary } from '../schemas.ts';
+import { helpFor, runView } from './status.ts';
+
+export const EVIDENCE_FILES = ['screenshot.png', 'page.html'] as const;
+
+const runDetailSchema = {
+  ...runSummary,
+  required: [...runSummary.required, 'accounts'],
+  properties: {
+    ...runSummary.properties,
+    accounts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['account_id', 'provider', 'status', 'found', 'deleted', 'remaining', 'error_kind', 'error_message', 'help', 'has_evidence'],
+        properties: {
+          account_id: { type: 'string' },
+          name: nullableString,
+          provider: { type: 'string' },
+          status: { type: 'string' },
+          found: nullableInt,
+          deleted: nullableInt,
+          remaining: nullableInt,
+          pending: nullableInt,
+          oldest_at: nullableIso,
+          newest_at: nullableIso,
+          error_kind: errorKind,
+          error_message: nullableString,
+          /** What the error means and what to do, in plain words. */
+          help: nullableString,
+          attempts: { type: 'integer' },
+          started_at: nullableIso,
+          finished_at: nullableIso,
+          cutoff: nullableString,
+          has_evidence: { type: 'boolean' },
+          /** Admin only: links to the screenshot and the page's HTML. */
+          evidence: {
+            type: 'object',
+            properties: { screenshot: nullableString, html: nullableString },
+          },
+          /** Admin only: what the purge observed (locators that matched, the delete requests the page sent). */
+          details: { type: 'object', additionalProperties: true },
+        },
+      },
+    },
+  },
+} as const;
+
+const runIdParam = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+
+export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Promise<void> {
+  const names = new Map(context.config.accounts.map((a) => [a.id, a.name]));
+
+  app.get('/api/runs', {
+    config: { access: 'read' },
+    schema: {
+      querystring: {
+        type: 'object',
+        properties: {
+          limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
+          /** A run id: only runs older than it (the `next_before` of the previous page). */
+          before: runIdParam,
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          required: ['runs', 'next_before'],
+          properties: { runs: { type: 'array', items: runListItem }, next_before: nullableInt },
+        },
+        ...errorResponses,
+      },
+    },
+  }, async (req) => {
+    const { limit, before } = req.query as { limit: number; before?: number };
+    const rows = listRuns(context.db, { limit, before });
+    const byRun = new Map<number, ReturnType<typeof listAccountResultsOfRuns>>();
+    for (const r of listAccountResultsOfRuns(context.db, rows.map((row) => row.id))) {
+      const list = byRun.get(r.run_id) ?? [];
+      list.push(r);
+      byRun.set(r.run_id, list);
+    }
+    const runs = rows.map((row) => ({ ...runView(row), accounts: byRun.get(row.id) ?? [] }));
+    const oldest = rows.at(-1);
+    const more = oldest !== undefined && rows.length === limit &&
+      context.db.prepare('SELECT 1 FROM runs WHERE id < ? LIMIT 1').get(oldest.id) !== undefined;
+    return { runs, next_before: more ? oldest.id : null };
+  });
+
+  app.get('/api/runs/:id', {
+    config: { access: 'read' },
+    schema: {
+      params: { type: 'object', required: ['id'], properties: { id: runIdParam } },
+      response: { 200: runDetailSchema, ...errorResponses },
+    },
+  }, async (req) => {
+    const { id } = req.params as { id: number };
+    const run = getRun(context.db, id);
+    if (!run) throw new HttpRefusal(404, `no run ${id} (it may have been pruned from the history)`);
+    const accounts = listAccountResults(context.db, id).map((r) => {
+      let details: Record<string, unknown> = {};
+      try { details = JSON.parse(r.details ?? '{}') as Record<string, unknown>; } catch { /* old row */ }
+      const dir = r.evidence_dir ? evidenceDir(context.config.state_dir, id, r.account_id) : null;
+      const files = dir ? EVIDENCE_FILES.filter((f) => existsSync(join(dir, f))) : [];
+      const link = (f: string) => (files.includes(f as never) ? `/api/runs/${id}/evidence/${encodeURIComponent(r.account_id)}/${f}` : null);
+      return {
+        account_id: r.account_id, name: names.get(r.account_id) ?? null, provider: r.provider, status: r.status,
+        found: r.found, deleted: r.deleted, remaining: r.remaining,
+        pending: typeof details.pending === 'number' ? details.pending : null,
+        oldest_at: iso(r.oldest_at), newest_at: iso(r.newest_at),
+        error_kind: r.error_kind, error_message: r.error_message, help: helpFor(r.error_kind), attempts: r.attempts,
+        started_at: iso(r.started_at), finished_at: iso(r.finished_at),
+        cutoff: typeof details.cutoff === 'string' ? details.cutoff : null,
+        has_evidence: files.length > 0,
+        ...(req.admin ? { evidence: { screenshot: link('screenshot.png'), html: link('page.html') }, details } : {}),
+      };
+    });
+    return { ...runView(run), accounts };
+  });
+
+  app.get('/api/runs/:id/evidence/:account/:file', {
+    config: { access: 'admin' },
+    schema: {
+      params: {
+        type: 'object',
+        required: ['id', 'account', 'file'],
+        properties: { id: runIdParam, account: accountId, file: { type: 'string', enum: [...EVIDENCE_FILES] } },
+      },
+      response: errorResponses,
+    },
+  }, async (req, reply) => {
+    const { id, account, file } = req.params as { id: number; account: string; file: typeof EVIDENCE_FILES[number] };
+    const row = context.db.prepare('SELECT evidence_dir FROM account_results WHERE run_id = ? AND account_id = ?').get(id, account) as
+      { evidence_dir: string | null } | undefined;
+    const root = resolve(context.config.state_dir, 'evidence');
+    const path = resolve(evidenceDir(context.config.state_dir, id, account), file);
+    // The parameters are validated already; this is the belt to those braces.
+    if (!row?.evidence_dir || !path.startsWith(root + sep) || !existsSync(path)) {
+      throw new HttpRefusal(404, `no ${file} kept for account ${account} in run ${id}`);
+    }
+    reply.header('cache-control', 'private, no-store');
+    if (file === 'page.html') {
+      reply.header('content-security-policy', EVIDENCE_HTML_CSP);
+      return reply.type('text/html; charset=utf-8').send(readFileSync(path));
+    }
+    return reply.type('image/png').send(readFileSync(path));
+  });
+}

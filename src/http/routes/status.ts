@@ -1,0 +1,159 @@
+// GET /api/status: everything the status page's first screen shows, in one read: the schedule, the running
+// run with live counts, each configured account's state and last result, and the last run.
+import type { FastifyInstance } from 'fastify';
+import type { DaemonContext } from '../../context.ts';
+import { lastAccountResults, lastFinishedRun, listAccountResults, listAccountStates } from '../../db/queries.ts';
+import type { AccountResultRow, RunRow } from '../../db/queries.ts';
+import { NEEDS_PERSON } from '../../purge/errors.ts';
+import type { ErrorKind } from '../../purge/errors.ts';
+import { ERROR_HELP } from '../../purge/report.ts';
+import type { ApiDeps } from '../app.ts';
+import type { LiveRun, LiveView } from '../live.ts';
+import { errorKind, errorResponses, iso, liveRun, nullableInt, nullableIso, nullableString, runSummary, scheduleState } from '../schemas.ts';
+
+/** An account's state in one word, for the card's colour and words. */
+export type AccountState = 'ok' | 'needs_person' | 'failed' | 'stopped' | 'never_run' | 'disabled' | 'running' | 'waiting';
+
+export function scheduleView(context: DaemonContext) {
+  const s = context.scheduler.state();
+  return { ...s, next_run_at: iso(s.next_run_at) };
+}
+
+export function runView(run: RunRow) {
+  return {
+    ...run,
+    dry_run: run.dry_run === 1,
+    started_at: iso(run.started_at)!,
+    finished_at: iso(run.finished_at),
+    duration_ms: run.finished_at === null ? null : run.finished_at - run.started_at,
+  };
+}
+
+export function helpFor(kind: string | null): string | null {
+  return kind && kind in ERROR_HELP ? ERROR_HELP[kind as ErrorKind] : null;
+}
+
+/** The running run: the live view kept from the events, or (a run started before the app) its rows so far. */
+export function runningRun(context: DaemonContext, live: LiveView): LiveRun | null {
+  if (live.current) return live.current;
+  const running = context.purge.runner.running;
+  if (!running || live.lastFinishedId === running.runId) return null;
+  const run = context.db.prepare('SELECT * FROM runs WHERE id = ?').get(running.runId) as RunRow | undefined;
+  if (!run) return null;
+  return {
+    run_id: run.id, trigger: run.trigger, dry_run: run.dry_run === 1, started_at: run.started_at,
+    accounts: listAccountResults(context.db, run.id).map((r) => ({
+      account_id: r.account_id, status: r.status as LiveRun['accounts'][number]['status'], phase: null, found: r.found, deleted: r.deleted,
+      remaining: r.remaining, error_kind: r.error_kind, needs_person: Boolean(r.error_kind && NEEDS_PERSON.has(r.error_kind as ErrorKind)),
+    })),
+  };
+}
+
+function liveView(run: LiveRun | null) {
+  return run && { ...run, started_at: iso(run.started_at)! };
+}
+
+function lastResultView(r: AccountResultRow | undefined) {
+  if (!r) return null;
+  let pending: number | null = null;
+  try { pending = (JSON.parse(r.details ?? '{}') as { pending?: number }).pending ?? null; } catch { /* old row */ }
+  return {
+    run_id: r.run_id, status: r.status, found: r.found, deleted: r.deleted, remaining: r.remaining, pending,
+    error_kind: r.error_kind, error_message: r.error_message, finished_at: iso(r.finished_at),
+  };
+}
+
+export function statusView(context: DaemonContext, live: LiveView, admin: boolean, publicStatus: boolean, now = Date.now()) {
+  const running = runningRun(context, live);
+  const states = new Map(listAccountStates(context.db).map((a) => [a.id, a]));
+  const last = new Map(lastAccountResults(context.db).map((r) => [r.account_id, r]));
+  const lastRun = lastFinishedRun(context.db);
+  const accounts = context.config.accounts.map((account) => {
+    const row = states.get(account.id);
+    const inRun = running?.accounts.find((a) => a.account_id === account.id);
+    let state: AccountState;
+    if (inRun && (inRun.status === 'running' || inRun.status === 'pending')) state = inRun.status === 'running' ? 'running' : 'waiting';
+    else if (!account.enabled) state = 'disabled';
+    else if (!row || !row.last_status) state = 'never_run';
+    else if (row.last_status === 'ok') state = 'ok';
+    else if (row.last_error_kind && NEEDS_PERSON.has(row.last_error_kind as ErrorKind)) state = 'needs_person';
+    else if (row.last_status === 'failed') state = 'failed';
+    else state = 'stopped';
+    return {
+      id: account.id, name: account.name, provider: account.provider, enabled: account.enabled, keep_days: account.keep_days,
+      state,
+      total_deleted: row?.total_deleted ?? 0,
+      last_run_at: iso(row?.last_run_at),
+      last_success_at: iso(row?.last_success_at),
+      last_status: row?.last_status ?? null,
+      last_error_kind: row?.last_error_kind ?? null,
+      help: state === 'ok' ? null : helpFor(row?.last_error_kind ?? null),
+      last_result: lastResultView(last.get(account.id)),
+    };
+  });
+  return {
+    version: context.version,
+    started_at: iso(context.startedAt)!,
+    uptime_seconds: Math.max(0, Math.round((now - context.startedAt) / 1000)),
+    now: iso(now)!,
+    admin,
+    public_status: publicStatus,
+    mqtt: context.mqttHealth(),
+    schedule: scheduleView(context),
+    running: liveView(running),
+    last_run: lastRun ? runView(lastRun) : null,
+    accounts,
+  };
+}
+
+const accountSchema = {
+  type: 'object',
+  required: ['id', 'name', 'provider', 'enabled', 'keep_days', 'state', 'total_deleted', 'last_run_at', 'last_success_at', 'help', 'last_result'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    provider: { type: 'string' },
+    enabled: { type: 'boolean' },
+    keep_days: { type: 'integer' },
+    state: { type: 'string', enum: ['ok', 'needs_person', 'failed', 'stopped', 'never_run', 'disabled', 'running', 'waiting'] },
+    total_deleted: { type: 'integer' },
+    last_run_at: nullableIso,
+    last_success_at: nullableIso,
+    last_status: nullableString,
+    last_error_kind: errorKind,
+    /** What the last error means and what to do, in plain words. */
+    help: nullableString,
+    last_result: {
+      type: ['object', 'null'],
+      properties: {
+        run_id: { type: 'integer' }, status: { type: 'string' }, found: nullableInt, deleted: nullableInt, remaining: nullableInt,
+        pending: nullableInt, error_kind: errorKind, error_message: nullableString, finished_at: nullableIso,
+      },
+    },
+  },
+} as const;
+
+export const statusSchema = {
+  type: 'object',
+  required: ['version', 'started_at', 'uptime_seconds', 'now', 'admin', 'public_status', 'mqtt', 'schedule', 'running', 'last_run', 'accounts'],
+  properties: {
+    version: { type: 'string' },
+    started_at: { type: 'string' },
+    uptime_seconds: { type: 'integer' },
+    now: { type: 'string' },
+    admin: { type: 'boolean' },
+    public_status: { type: 'boolean' },
+    mqtt: { type: 'string', enum: ['disabled', 'connected', 'disconnected'] },
+    schedule: scheduleState,
+    running: liveRun,
+    last_run: { ...runSummary, type: ['object', 'null'] },
+    accounts: { type: 'array', items: accountSchema },
+  },
+} as const;
+
+export async function statusRoutes(app: FastifyInstance, { context, auth, live }: ApiDeps): Promise<void> {
+  app.get('/api/status', {
+    config: { access: 'read' },
+    schema: { response: { 200: statusSchema, ...errorResponses } },
+  }, async (req) => statusView(context, live, req.admin, auth.publicStatus));
+}

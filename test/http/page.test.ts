@@ -1,0 +1,146 @@
+// The status page in real Chromium against the daemon (startDaemon) and the simulator: it loads with no console
+// errors, shows the seeded history, follows a real purge live, and the admin signs in and presses "Purge now".
+// Saves desktop and phone screenshots (and, with VOICEWIPE_UPDATE_DOCS=1, copies them to web/docs/ for the README).
+import t from 'tap';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { startSimulator } from '../../sim/server.ts';
+import { CHROMIUM_ARGS, findChromium } from '../../src/browser/chromium.ts';
+import { startDaemon } from '../../src/main.ts';
+import { TEST_RUNNER } from '../helpers/purge.ts';
+import { quietLogger, seedHistory, simConfig } from './env.ts';
+
+const DOCS = new URL('../../web/docs/', import.meta.url).pathname;
+
+const sim = await startSimulator({
+  seed: 3,
+  accounts: [
+    { id: 'kitchen', vendor: 'amazon', email: 'kitchen@example.com', password: 'pw-kitchen-1', mfa: 'totp', recordings: 400, spanDays: 120 },
+    { id: 'bedroom', vendor: 'amazon', email: 'bedroom@example.co.uk', password: 'pw-bedroom-1', mfa: 'none', marketplace: 'co.uk', recordings: 200, spanDays: 60 },
+    { id: 'nest', vendor: 'google', email: 'nest@example.com', password: 'pw-nest-1', mfa: 'none', recordings: 100, spanDays: 60 },
+  ],
+});
+t.teardown(() => sim.close());
+
+const dir = t.testdir();
+const config = simConfig(sim, dir, {
+  accounts: [{ sim: 'kitchen', keep_days: 30 }, { sim: 'bedroom', keep_days: 7 }, { sim: 'nest', keep_days: 14, enabled: false }],
+  names: { kitchen: 'Kitchen Echo', bedroom: 'Bedroom Echo Dot (UK)', nest: 'Living-room Nest' },
+});
+const daemon = await startDaemon(config, quietLogger(), { runner: TEST_RUNNER, now: () => sim.control.now() });
+t.teardown(() => daemon.close());
+seedHistory(daemon.context, 24);
+
+const browser: Browser = await chromium.launch({ executablePath: findChromium().path, args: CHROMIUM_ARGS });
+t.teardown(() => browser.close());
+const shots = join(dir, 'screenshots');
+mkdirSync(shots, { recursive: true });
+
+/** Console errors, page errors and failed requests: a clean page has none. */
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => { if (!r.url().endsWith('/api/events')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
+  return problems;
+}
+
+t.test('a visitor on a phone: the accounts and the history, readable, no console errors', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(daemon.url);
+  await page.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
+  await page.waitForSelector('#runs-body tr', { timeout: 10_000 });
+  t.equal(await page.locator('.card').count(), 3);
+  t.equal(await page.locator('.card[data-account="kitchen"] .state-words').textContent(), 'All clear');
+  t.equal(await page.locator('.card[data-account="nest"] .state-words').textContent(), 'Switched off in the config');
+  const total = (daemon.context.db.prepare("SELECT total_deleted FROM accounts WHERE id = 'kitchen'").get() as { total_deleted: number }).total_deleted;
+  t.equal(await page.locator('.card[data-account="kitchen"] .f-total').textContent(), total.toLocaleString('en-US'), 'lifetime total on the card');
+  t.equal(await page.locator('#runs-body tr').count(), 10, 'the ten newest runs');
+  t.match(await page.locator('#runs-body tr').nth(1).textContent(), /Needs you.*Kitchen Echo: Captcha to solve/);
+  t.equal(await page.locator('#chart rect.bar-rect').count(), 30, 'a bar per night');
+  t.equal(await page.locator('.admin-only:visible').count(), 0, 'no admin buttons for a visitor');
+  t.ok(await page.locator('#schedule-switch').isDisabled(), 'the switch is shown, not usable');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  t.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
+  await page.screenshot({ path: join(shots, 'status-phone.png'), fullPage: true });
+  if (process.env.VOICEWIPE_UPDATE_DOCS) copyFileSync(join(shots, 'status-phone.png'), join(DOCS, 'status-phone.png'));
+  t.same(problems, []);
+});
+
+t.test('the admin signs in, reads a failed run, presses "Purge all now" and watches it live', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(daemon.url);
+  await page.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
+
+  // Sign-in with the keyboard: the button and the field are found by their accessible names.
+  await page.getByRole('button', { name: 'Admin sign-in' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Admin token').fill('not the token');
+  await page.keyboard.press('Enter');
+  await page.getByRole('alert').filter({ hasText: 'not the admin token' }).waitFor({ timeout: 5_000 });
+  // Chromium logs every 4xx answer to fetch() on the console: that 401 was the point of the step.
+  t.match(problems.splice(0), [/status of 401/]);
+  await page.getByLabel('Admin token').fill(daemon.context.adminToken);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('body.is-admin', { timeout: 5_000 });
+  t.ok(await page.getByRole('button', { name: 'Purge all now' }).isVisible());
+  t.ok(await page.getByRole('button', { name: 'Purge Kitchen Echo now' }).isVisible(), 'a purge button per account');
+  t.notOk(await page.locator('.card[data-account="nest"] .purge-one').isVisible(), 'none for an account switched off in the config');
+  const cookies = await context.cookies();
+  t.match(cookies, [{ name: 'voicewipe_session', httpOnly: true, sameSite: 'Strict' }]);
+
+  // The captcha night: what happened, what to do, and the screenshot.
+  await page.locator('#runs-body tr').nth(1).getByRole('button').click();
+  const dialog = page.locator('#run-dialog');
+  await dialog.locator('.run-account[data-account="kitchen"] .help').waitFor({ timeout: 5_000 });
+  t.match(await dialog.locator('.run-account[data-account="kitchen"] .help').textContent(), /Captcha to solve.*What to do: Amazon wants a person to solve a captcha: sign in once from the status page/);
+  const img = dialog.locator('.run-account[data-account="kitchen"] .evidence img');
+  await img.waitFor({ timeout: 5_000 });
+  await page.waitForFunction(() => ((document.querySelector("#run-dialog .evidence img") as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, undefined, { timeout: 5_000 });
+  await page.screenshot({ path: join(shots, 'status-run-detail.png') });
+  await page.keyboard.press('Escape');
+  t.notOk(await dialog.isVisible(), 'Escape closes the detail');
+
+  // Purge now: the page follows the run through the event stream.
+  const before = await page.locator('#runs-body tr').count();
+  await page.getByRole('button', { name: 'Purge all now' }).click();
+  await page.waitForSelector('#live:not([hidden])', { timeout: 10_000 });
+  const runId = Number(await page.locator('#live').getAttribute('data-run-id'));
+  t.ok(runId > 0, `run ${runId} shown live`);
+  await page.waitForSelector('.card[data-account="kitchen"][data-state="running"]', { timeout: 10_000 });
+  await page.waitForFunction(() => /Deleting: [1-9][\d,]* of|Checking they are gone/.test(document.querySelector('#live')?.textContent ?? ''), undefined, { timeout: 30_000 });
+  t.pass('live counts while deleting');
+  await page.screenshot({ path: join(shots, 'status-desktop.png'), fullPage: true });
+  if (process.env.VOICEWIPE_UPDATE_DOCS) copyFileSync(join(shots, 'status-desktop.png'), join(DOCS, 'status-desktop.png'));
+  await page.waitForSelector('#live[hidden]', { state: 'attached', timeout: 60_000 });
+  await page.waitForFunction((id) => document.querySelector('#runs-body tr')?.getAttribute('data-run') === String(id), runId, { timeout: 10_000 });
+  t.match(await page.locator('#notice').textContent(), new RegExp(`Run #${runId} finished: OK`));
+  t.match(await page.locator('#runs-body tr').first().textContent(), /today.*OK.*Status page \/ API/);
+  t.equal(await page.locator('#runs-body tr').count(), before, 'still ten rows, the new one first');
+  const run = (await (await fetch(`${daemon.url}/api/runs/${runId}`)).json()) as { status: string; deleted: number };
+  t.equal(run.status, 'ok');
+  t.ok(run.deleted > 0);
+  t.equal(await page.locator('.card[data-account="kitchen"] .state-words').textContent(), 'All clear');
+  t.match(await page.locator('.card[data-account="kitchen"] .f-success').textContent(), /^today .*\((just now|\d+ min ago)\)$/);
+  t.equal(await page.locator('.card[data-account="kitchen"] .f-remaining').textContent(), '0');
+
+  // The schedule switch.
+  await page.getByRole('switch', { name: /Nightly purge/ }).click();
+  await page.waitForSelector('#schedule-switch[aria-checked="false"]', { timeout: 5_000 });
+  t.equal(daemon.context.scheduler.enabled, false);
+  t.match(await page.locator('#schedule-line').textContent(), /switched off/);
+  await page.getByRole('switch', { name: /Nightly purge/ }).click();
+  await page.waitForSelector('#schedule-switch[aria-checked="true"]', { timeout: 5_000 });
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForSelector('body:not(.is-admin) #sign-in-open:visible', { timeout: 5_000 });
+  t.same(problems, []);
+});
