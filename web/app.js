@@ -365,6 +365,10 @@
     node.setAttribute('aria-labelledby', title);
     $('.purge-one', node).addEventListener('click', () => purge({ account: account.id }));
     $('.dry-one', node).addEventListener('click', () => purge({ account: account.id, dry_run: true }));
+    $('.sign-in-one', node).addEventListener('click', () => window.voicewipeSignIn.open(account.id, account.name, () => {
+      notice(`${account.name}: signed in. A purge of this account has started.`, 'ok');
+      refreshStatus();
+    }));
     view.cards.set(account.id, node);
     return node;
   }
@@ -424,6 +428,11 @@
       $('.dry-one', node).disabled = busy;
       $('.purge-one', node).setAttribute('aria-label', `Purge ${account.name} now`);
       $('.dry-one', node).setAttribute('aria-label', `Dry run for ${account.name}`);
+      // Google always needs a person's sign-in; Amazon when its last run said so. Offered for both at any time.
+      const signInButton = $('.sign-in-one', node);
+      signInButton.disabled = busy || !account.enabled;
+      signInButton.classList.toggle('secondary', !(account.provider === 'google' || account.state === 'needs_person'));
+      signInButton.setAttribute('aria-label', `Sign in to ${account.name}`);
       return node;
     });
     // Keep the nodes (and the keyboard focus inside them) when nothing was added or removed.

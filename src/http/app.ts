@@ -15,6 +15,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { pageRoutes } from './routes/page.ts';
 import { runRoutes } from './routes/runs.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { signInRoutes } from './routes/signin.ts';
 import { statusRoutes } from './routes/status.ts';
 
 /** The parts of the daemon the HTTP app uses (tests may give a smaller context for the routes they test). */
@@ -102,6 +103,7 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
     app.register(metricsRoutes, api);
     app.register(adminRoutes, api);
     app.register(sessionRoutes, api);
+    app.register(signInRoutes, api);
     app.register(pageRoutes, api);
   }
   return app;
