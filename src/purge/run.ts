@@ -247,7 +247,7 @@ export class PurgeRunner {
       started_at: startedAt,
       finished_at: this.now(),
       evidence_dir: evidenceDir,
-      details: { ...observations, cutoff: new Date(cutoff).toISOString() },
+      details: { ...observations, cutoff: new Date(cutoff).toISOString(), ...(progress.pending > 0 ? { pending: progress.pending } : {}) },
     };
     events.emit('account_finished', { run_id: runId, result, at: result.finished_at });
     return result;
@@ -330,7 +330,9 @@ export class PurgeRunner {
         const remaining = await this.verify(session, provider, cutoff);
         progress.deleted = (progress.found ?? 0) - remaining;
         if (remaining > 0 && provider.eventual) {
+          // Deleted as far as the vendor lets us see: counted as deleted, still listed as pending.
           progress.pending = remaining;
+          progress.deleted = progress.found ?? 0;
           observations.notes.push(`${remaining} deleted item${remaining === 1 ? '' : 's'} still listed: the vendor says this can take up to a day; the next run checks again`);
         } else if (remaining > 0) {
           throw new PurgeError('verification_failed', `${remaining} recording${remaining === 1 ? '' : 's'} older than the cut-off still listed ` +

@@ -378,7 +378,7 @@ t.test('${ENV} substitution in any text value', (t) => {
   t.equal(config?.mqtt?.base_topic, 'literal-${NOT_A_VAR}');
   t.same(config?.accounts[0], {
     id: 'a', name: 'a', provider: 'alexa', marketplace: 'com', email: 'me@example.com', password: 'p',
-    totp_secret: TOTP, keep_days: 7, base_url: 'http://127.0.0.1:8734', enabled: true,
+    totp_secret: TOTP, keep_days: 7, base_url: 'http://127.0.0.1:8734', enabled: true, include_gemini: false,
   });
 
   const missing = loadConfig(file, { ...env, EMAIL: undefined, PORT: 'ninety' });
@@ -405,7 +405,7 @@ t.test('defaults fill every key that is left out', (t) => {
     browser: { headless: true, step_timeout_seconds: 30, run_timeout_minutes: 60 },
     history: { keep_days: 90 },
     log: { level: 'info' },
-    accounts: [{ id: 'kitchen', name: 'kitchen', provider: 'google', marketplace: 'com', keep_days: 7, enabled: true }],
+    accounts: [{ id: 'kitchen', name: 'kitchen', provider: 'google', marketplace: 'com', keep_days: 7, enabled: true, include_gemini: false }],
   });
   t.equal('mqtt' in (config ?? {}), false, 'no mqtt block, no MQTT');
 

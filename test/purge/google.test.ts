@@ -67,7 +67,7 @@ t.test('items still listed after deleting (Google\'s "up to a day") are pending,
   const total = sim.control.remaining('g');
   const run = await env.run();
   t.equal(run.status, 'ok', JSON.stringify(run.results[0]));
-  t.match(run.results[0], { status: 'ok', found: total, pending: total });
+  t.match(run.results[0], { status: 'ok', found: total, deleted: total, remaining: 0, pending: total });
   t.match(run.results[0].details.notes, [/./, /can take up to a day/]);
 });
 
