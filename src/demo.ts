@@ -46,7 +46,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     await sim.close();
     return 2;
   }
-  const log = createLogger({ level: 'warn' });
+  // The summary below says what went wrong; the log would only repeat it in JSON.
+  const log = createLogger({ level: 'error' });
   const daemon = await startDaemon(config, log);
   const finish = async () => {
     await daemon.close();
@@ -67,7 +68,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const code = summary.status === 'ok' ? 0 : summary.status === 'needs_person' ? 3 : 1;
   process.stdout.write([
     '',
-    'Where to look:',
+    opts.once ? 'Where to look (while it runs: `npm run demo` without --once keeps it up):' : 'Where to look:',
     `  status page   ${daemon.url}/            (admin token: ${join(config.state_dir, 'admin-token')})`,
     `  health        ${daemon.url}/healthz`,
     `  the vendors   ${sim.url}/__sim          (simulated accounts, codes, faults)`,

@@ -30,7 +30,9 @@ function duration(ms: number): string {
 }
 
 export function formatAccount(r: AccountResult, dryRun: boolean, stateDir: string): string {
-  const figures = dryRun
+  const figures = r.found === null
+    ? 'nothing counted'
+    : dryRun
     ? `${count(r.found)} recording${r.found === 1 ? '' : 's'} older than the cut-off (dry run: nothing deleted)`
     : `found ${count(r.found)}, deleted ${count(r.deleted)}, remaining ${count(r.remaining)}`;
   const head = `  ${r.account_id} (${r.provider}): ${r.status === 'ok' ? 'ok' : `${r.status.toUpperCase()} ${r.error_kind ?? ''}`.trim()}`;
