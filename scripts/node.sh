@@ -5,5 +5,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=setup.sh
 source "$here/setup.sh"
-# The same small young generation as bin/voicewipe (see there).
+# The same small young generation and compile cache as bin/voicewipe (see there); test processes inherit it.
+export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$root/.tools/node-compile-cache}"
 exec "$NODE" --max-semi-space-size=1 "$@"

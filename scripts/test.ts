@@ -45,9 +45,26 @@ const code: number = await new Promise((resolve) => tap.on('close', (c) => resol
 raw.end();
 if (failureLines.length > 0) console.log(`\nfailures:\n${failureLines.join('\n')}`);
 
-const pass = summary.pass ?? 0;
+let pass = summary.pass ?? 0;
 let fail = (summary.fail ?? 0) + failedChecks + (coverageFailed ? 1 : 0);
 if (code !== 0 && fail === 0) fail = 1; // tap failed for a reason it did not count (a crash, a timeout)
-console.log(`\ntime: ${((Date.now() - started) / 1000).toFixed(1)} s; raw TAP in .tap/last-run.tap`);
+console.log(`\nmain suite: ${pass} passed, ${fail} failed in ${((Date.now() - started) / 1000).toFixed(1)} s; raw TAP in .tap/last-run.tap`);
+
+// Then the quick reliability suite (SIGKILLs, broker restarts, every simulator fault, fuzzing, the secrets
+// canary), after the main suite so its timings are not squeezed by it. VOICEWIPE_RELIABILITY=skip leaves it out.
+if (process.env.VOICEWIPE_RELIABILITY !== 'skip' && extraArgs.length === 0) {
+  console.log('\nreliability suite (quick; `npm run test:reliability` for its details):');
+  const reliability = spawn(process.execPath, ['scripts/reliability.ts'], {
+    cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, VOICEWIPE_RELIABILITY: process.env.VOICEWIPE_RELIABILITY ?? 'quick' },
+  });
+  let counted = false;
+  for await (const line of createInterface({ input: reliability.stdout })) {
+    const counts = /^(\d+) passed, (\d+) failed$/.exec(line);
+    if (counts) { pass += Number(counts[1]); fail += Number(counts[2]); counted = true; } else console.log(`  ${line}`);
+  }
+  const rcode: number = await new Promise((resolve) => reliability.on('close', (c) => resolve(c ?? 1)));
+  if (rcode !== 0 && (!counted || fail === 0)) fail += 1;
+}
+console.log(`\ntime: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${pass} passed, ${fail} failed`);
 process.exitCode = fail > 0 ? 1 : 0;

@@ -7,9 +7,9 @@ import type { ContextOptions, DaemonContext } from './context.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
-import { startMqtt } from './mqtt/index.ts';
 import { SystemdNotifier } from './sd-notify.ts';
 import type { MqttLink } from './mqtt/index.ts';
+
 
 export { databasePath } from './context.ts';
 
@@ -37,6 +37,8 @@ export async function startDaemon(config: Config, log: Logger, opts: ContextOpti
   // The broker may be down: connecting never blocks the start (mqtt.connect retries in the background).
   let mqtt: MqttLink | undefined;
   if (config.mqtt) {
+    // The MQTT client library is loaded only by installs that use it (about 100 ms and a few MB on a Pi).
+    const { startMqtt } = await import('./mqtt/index.ts');
     mqtt = startMqtt(context, url);
     context.mqttHealth = () => mqtt!.health();
   }

@@ -28,7 +28,10 @@ export class Reader {
   }
 
   problem(at: { path: string; line?: number }, message: string): void {
-    this.problems.push({ file: this.file, ...(at.line === undefined ? {} : { line: at.line }), key: at.path, message });
+    // A quoted value is echoed so the user sees what was read; a pasted 20 KB blob is shown by its start only.
+    const shortened = message.replace(/`([^`]*)`/g, (quoted, value: string) =>
+      (value.length > 60 ? `\`${value.slice(0, 57)}…\` (${value.length} characters)` : quoted));
+    this.problems.push({ file: this.file, ...(at.line === undefined ? {} : { line: at.line }), key: at.path, message: shortened });
   }
 
   lineOf(node: unknown): number | undefined {

@@ -44,6 +44,8 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // At most two edits are accepted, so a length further off cannot match: skip the costly table.
+    if (Math.abs(candidate.length - lower.length) > 2) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) { best = candidate; bestDistance = distance; }
   }
