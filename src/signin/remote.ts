@@ -152,8 +152,10 @@ export class RemoteSignIns {
       }
       if (!(await provider.isSignedIn(active.page))) return;
       this.deps.vault.save(active.account.id, await active.context!.storageState() as never);
-      await this.finish(active, 'signed_in', 'signed in; the session is saved');
+      // The state turns `signed_in` at once; the daemon is told before the browser has finished closing.
+      const closing = this.finish(active, 'signed_in', 'signed in; the session is saved');
       this.deps.onSignedIn(active.account.id);
+      await closing;
     } catch (err) {
       // A page mid-navigation cannot be read; the next check will.
       this.deps.log.debug({ err: (err as Error).message, account: active.account.id }, 'sign-in check skipped');
