@@ -19,11 +19,14 @@ export async function benchPeer(records = 1_000, timeLimitMs = 150_000): Promise
     const started = performance.now();
     let deleted = 0;
     while (deleted < records && performance.now() - started < timeLimitMs) {
-      const box = page.locator('.apd-content-box').first();
-      if (!(await box.count())) break;
+      const boxes = page.locator('.apd-content-box');
+      const before = await boxes.count();
+      if (before === 0) break;
+      const box = boxes.first();
       await box.locator('button.apd-expand-toggle-button').click();
       await box.locator('button.record-delete-button').click();
-      await box.waitFor({ state: 'detached' });
+      // The next records lazy-load as the list shrinks: wait until this one is gone, not until the first is.
+      await page.waitForFunction((n) => document.querySelectorAll('.apd-content-box').length !== n, before);
       deleted++;
     }
     const ms = performance.now() - started;

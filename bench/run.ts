@@ -21,6 +21,7 @@ const sections: Section[] = [
   },
   { name: 'peer baseline (one by one through the page)', run: async () => (await import('./peer.ts')).benchPeer(1_000) },
   { name: 'history', run: async () => (await import('./history.ts')).benchHistory() },
+  { name: 'status API and page', run: async () => (await import('./http.ts')).benchHttp(), aims: [{ key: 'status_p99_ms', max: 10 }] },
 ];
 
 const only = process.argv.slice(2);

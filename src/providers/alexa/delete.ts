@@ -159,27 +159,37 @@ async function itemRoute(s: ProviderSession, box: Locator): Promise<ItemRoute> {
 async function deleteOlderOnDay(s: ProviderSession, cutoff: number, dayStart: number, onDeleted: () => void): Promise<void> {
   await loadWholeList(s);
   let route: ItemRoute | undefined;
-  for (let n = 0; n < MAX_PER_ITEM; n++) {
+  let deleted = 0;
+  // A few passes at most: normally the first one deletes them all and the second finds none left.
+  for (let pass = 0; pass < 3; pass++) {
     const list = await records(s);
     const times = await recordMinutes(list, dayStart);
     if (times.some((t) => t === null)) throw new PurgeError('page_changed', 'a recording on the page shows no time we can read');
     // Whole minutes only: a record of the cut-off minute itself is kept (the cut-off is on a minute boundary).
-    const index = times.findIndex((t) => t !== null && t + 60_000 <= cutoff);
-    if (index < 0) return;
-    const box = list.nth(index);
-    if (!route) {
-      route = await itemRoute(s, box);
-    } else {
-      // The layout is known from the first record: skip Playwright's actionability waits (real mouse events all the same).
-      if (route.expand) await s.step('expand a recording', () => route!.expand!.find(box).first().click({ force: true }));
-      if (route.more) await s.step('open the recording\'s menu', () => route!.more!.find(box).first().click({ force: true }));
+    const targets = times.flatMap((t, i) => (t !== null && t + 60_000 <= cutoff ? [i] : []));
+    if (targets.length === 0) return;
+    // From the bottom of the list up: deleting a record never moves the ones above it, so the positions read
+    // once stay right, and no re-reading of the page is needed between deletes.
+    for (const index of targets.reverse()) {
+      if (deleted >= MAX_PER_ITEM) throw new PurgeError('vendor_error', `more than ${MAX_PER_ITEM} recordings on one day`);
+      const box = list.nth(index);
+      if (!route) {
+        route = await itemRoute(s, box);
+      } else {
+        // The layout is known from the first record: skip Playwright's actionability waits (real mouse events all the same).
+        if (route.expand) await s.step('expand a recording', () => route!.expand!.find(box).first().click({ force: true }));
+        if (route.more) await s.step('open the recording\'s menu', () => route!.more!.find(box).first().click({ force: true }));
+      }
+      await clickDeleting(s, 'delete one recording', route.remove.find(box).first(), deleted > 0);
+      deleted++;
+      onDeleted();
     }
-    await clickDeleting(s, 'delete one recording', route.remove.find(box).first(), n > 0);
-    await s.step('wait for the recording to go', () => s.page.waitForFunction(({ selector, before }) => document.querySelectorAll(selector).length < before,
-      { selector: ANY_RECORD, before: times.length }, { polling: 'raf' }));
-    onDeleted();
+    // The page hides a record once its delete is answered: wait until all of them are gone from the list.
+    const expected = times.length - targets.length;
+    await s.step('wait for the recordings to go', () => s.page.waitForFunction(({ selector, expected }) => document.querySelectorAll(selector).length <= expected,
+      { selector: ANY_RECORD, expected }, { polling: 'raf' }));
   }
-  throw new PurgeError('vendor_error', `more than ${MAX_PER_ITEM} recordings on one day`);
+  throw new PurgeError('verification_failed', 'recordings of the cut-off day stayed on the page after deleting them');
 }
 
 export interface DeletePlan {

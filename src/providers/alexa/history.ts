@@ -46,9 +46,10 @@ async function listOnce(s: ProviderSession, url: string, body: string, csrf: str
   });
   const location = res.headers().location ?? '';
   const answer: ListAnswer = { status: res.status(), signedOut: res.status() === 401 || /\/(ap|ax)\//.test(location), retryAfter: res.headers()['retry-after'] ?? null };
-  if (res.status() !== 200) return answer;
+  if (res.status() !== 200) { await res.dispose(); return answer; }
   let data: Record<string, unknown>;
-  try { data = await res.json(); } catch { return { ...answer, shapeError: 'the list answer is not JSON' }; }
+  // Playwright keeps every answer's body until it is disposed: 250 pages of a big account add up on a Pi.
+  try { data = await res.json(); } catch { return { ...answer, shapeError: 'the list answer is not JSON' }; } finally { await res.dispose(); }
   const list = style === 'v2' ? data.customerHistoryRecords : data.alexaHistoryRecords;
   if (!Array.isArray(list)) return { ...answer, shapeError: `no ${style === 'v2' ? 'customerHistoryRecords' : 'alexaHistoryRecords'} array in the list answer` };
   const records: [string, number][] = [];

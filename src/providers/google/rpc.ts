@@ -48,6 +48,7 @@ export async function listViaRpc(s: ProviderSession, sourcePath: string): Promis
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', 'x-same-domain': '1', origin: s.origin, referer: `${s.origin}${sourcePath}` },
     }));
     const status = res.status();
+    if (status !== 200) await res.dispose();
     if (status === 401) throw new PurgeError('needs_login', 'Google signed this session out: sign in again from the status page');
     if (status === 429 || status === 403) {
       // Google's answer to too much: back off hard (hours), and tell the person.
@@ -55,7 +56,9 @@ export async function listViaRpc(s: ProviderSession, sourcePath: string): Promis
     }
     if (status >= 500) throw new PurgeError('vendor_error', `Google's list request failed with ${status}`);
     if (status !== 200) return undefined;
-    const payload = rpcPayload(await res.text(), RPC.list);
+    const body = await res.text();
+    await res.dispose(); // Playwright keeps answers' bodies until disposed
+    const payload = rpcPayload(body, RPC.list);
     if (!Array.isArray(payload) || !Array.isArray(payload[0])) return undefined;
     for (const item of payload[0] as unknown[]) {
       if (!Array.isArray(item) || typeof item[4] !== 'number' || typeof item[5] !== 'string') return undefined;
