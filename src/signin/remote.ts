@@ -67,6 +67,8 @@ interface Active {
   frame?: Buffer;
   lastInputAt: number;
   timers: NodeJS.Timeout[];
+  /** A check is under way: a slow page must not make two checks overlap (and save, and purge, twice). */
+  checking: boolean;
 }
 
 const WIDTH = 1280;
@@ -105,7 +107,7 @@ export class RemoteSignIns {
     const provider = this.deps.providers[account.provider];
     if (!provider) throw new SignInError(`no provider for "${account.provider}"`, 400);
     const active: Active = {
-      account, lastInputAt: Date.now(), timers: [],
+      account, lastInputAt: Date.now(), timers: [], checking: false,
       view: { account_id: accountId, state: 'starting', at: null, message: null, started_at: Date.now(), width: WIDTH, height: HEIGHT, frames: 0 },
     };
     this.sessions.set(accountId, active);
@@ -127,6 +129,8 @@ export class RemoteSignIns {
     await active.page.setViewportSize({ width: WIDTH, height: HEIGHT });
     active.cdp = await active.context.newCDPSession(active.page);
     active.cdp.on('Page.screencastFrame', (event: { data: string; sessionId: number }) => {
+      // Frames still arriving while the browser closes are dropped: a finished sign-in keeps no picture.
+      if (active.view.state !== 'starting' && active.view.state !== 'waiting_for_person') return;
       active.frame = Buffer.from(event.data, 'base64');
       active.view.frames++;
       active.cdp?.send('Page.screencastFrameAck', { sessionId: event.sessionId }).catch(() => {});
@@ -142,7 +146,8 @@ export class RemoteSignIns {
   }
 
   private async check(active: Active, provider: Provider): Promise<void> {
-    if (active.view.state !== 'waiting_for_person' || !active.page) return;
+    if (active.view.state !== 'waiting_for_person' || !active.page || active.checking) return;
+    active.checking = true;
     try {
       const url = new URL(active.page.url());
       active.view.at = `${url.origin}${url.pathname}`;
@@ -150,7 +155,7 @@ export class RemoteSignIns {
         await this.finish(active, 'timed_out', 'nobody typed or clicked for a while');
         return;
       }
-      if (!(await provider.isSignedIn(active.page))) return;
+      if (!(await provider.isSignedIn(active.page)) || active.view.state !== 'waiting_for_person') return;
       this.deps.vault.save(active.account.id, await active.context!.storageState() as never);
       // The state turns `signed_in` at once; the daemon is told before the browser has finished closing.
       const closing = this.finish(active, 'signed_in', 'signed in; the session is saved');
@@ -159,6 +164,8 @@ export class RemoteSignIns {
     } catch (err) {
       // A page mid-navigation cannot be read; the next check will.
       this.deps.log.debug({ err: (err as Error).message, account: active.account.id }, 'sign-in check skipped');
+    } finally {
+      active.checking = false;
     }
   }
 
