@@ -12,13 +12,13 @@ import { ensureAdminToken } from './http/admin-token.ts';
 import { createLogger } from './log.ts';
 import { createPurge } from './purge/index.ts';
 import { PurgeLocked } from './purge/lock.ts';
-import { formatRun } from './purge/report.ts';
+import { EXIT, exitCodeFor, formatRun } from './purge/report.ts';
 import { UnknownAccount } from './purge/run.ts';
 import type { RunnerOptions } from './purge/run.ts';
 import { databasePath } from './context.ts';
 import { VERSION } from './version.ts';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, needsPerson: 3 } as const;
+export { EXIT };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 interface Command {
@@ -161,7 +161,7 @@ export async function purgeOnce(config: Config, opts: { accountId?: string; dryR
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
     process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : formatRun(summary, config.state_dir));
-    return summary.status === 'ok' ? EXIT.ok : summary.status === 'needs_person' ? EXIT.needsPerson : EXIT.failed;
+    return exitCodeFor(summary.status);
   } finally {
     db.close();
   }

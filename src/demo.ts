@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { formatProblem, loadConfig } from './config/load.ts';
 import { createLogger } from './log.ts';
 import { startDaemon } from './main.ts';
-import { formatRun } from './purge/report.ts';
+import { EXIT, exitCodeFor, formatRun } from './purge/report.ts';
 
 export interface DemoOptions { once: boolean; port?: number }
 
@@ -44,7 +44,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   if (!config) {
     for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
     await sim.close();
-    return 2;
+    return EXIT.usage;
   }
   // The summary below says what went wrong; the log would only repeat it in JSON.
   const log = createLogger({ level: 'error' });
@@ -65,7 +65,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const { done } = daemon.context.purge.runner.start({ trigger: 'demo' });
   const summary = await done;
   process.stdout.write(`\n${formatRun(summary, config.state_dir)}`);
-  const code = summary.status === 'ok' ? 0 : summary.status === 'needs_person' ? 3 : 1;
+  const code = exitCodeFor(summary.status);
   process.stdout.write([
     '',
     opts.once ? 'Where to look (while it runs: `npm run demo` without --once keeps it up):' : 'Where to look:',

@@ -42,6 +42,8 @@ export interface ProviderSession {
 
 export interface Provider {
   readonly name: string;
+  /** The vendor's site for this account (the marketplace's, for Amazon). */
+  origin(account: AccountConfig): string;
   /** Where a person starts signing in (remote sign-in from the status page, `voicewipe login`). */
   personSignInUrl(account: AccountConfig, origin: string): string;
   /** True once the page shows the signed-in privacy page: the person is done. */

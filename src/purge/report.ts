@@ -20,6 +20,13 @@ export const ERROR_HELP: Record<ErrorKind, string> = {
   cancelled: 'the run was stopped before this account finished',
 };
 
+/** The command line's exit codes (shared/DESIGN.md): the CLI and the demo answer a run the same way. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, needsPerson: 3 } as const;
+
+export function exitCodeFor(status: RunSummary['status']): number {
+  return status === 'ok' ? EXIT.ok : status === 'needs_person' ? EXIT.needsPerson : EXIT.failed;
+}
+
 function count(n: number | null): string {
   return n === null ? '?' : n.toLocaleString('en-US');
 }

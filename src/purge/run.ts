@@ -78,17 +78,9 @@ export function cutoffFor(keepDays: number, now: number): number {
   return Math.floor((now - keepDays * DAY_MS) / 60_000) * 60_000;
 }
 
-const AMAZON_ORIGINS: Record<string, string> = {
-  com: 'https://www.amazon.com', 'co.uk': 'https://www.amazon.co.uk', de: 'https://www.amazon.de', fr: 'https://www.amazon.fr',
-  it: 'https://www.amazon.it', es: 'https://www.amazon.es', ca: 'https://www.amazon.ca', 'com.au': 'https://www.amazon.com.au',
-  'co.jp': 'https://www.amazon.co.jp', 'com.br': 'https://www.amazon.com.br', in: 'https://www.amazon.in',
-};
-
-/** The vendor origin of an account: `base_url` when set (simulator, odd marketplaces), else the marketplace's. */
-export function originFor(account: AccountConfig): string {
-  if (account.base_url) return new URL(account.base_url).origin;
-  if (account.provider === 'google') return 'https://myactivity.google.com';
-  return AMAZON_ORIGINS[account.marketplace] ?? AMAZON_ORIGINS.com;
+/** The vendor origin of an account: `base_url` when set (simulator, odd marketplaces), else the provider's. */
+export function originFor(account: AccountConfig, provider: Provider): string {
+  return account.base_url ? new URL(account.base_url).origin : provider.origin(account);
 }
 
 export class PurgeRunner {
@@ -302,7 +294,7 @@ export class PurgeRunner {
     const context = await browser.newContext({ storageState: saved.state, stepTimeoutMs, timezoneId: config.timezone });
     const page = await context.newPage();
     const session: ProviderSession = {
-      account, origin: originFor(account), context, page, log, observations, signal,
+      account, origin: originFor(account, provider), context, page, log, observations, signal,
       now: this.now,
       sleep: (ms) => sleep(ms, signal),
       step: (what, fn, timeoutMs = stepTimeoutMs) => boundedStep(what, fn, timeoutMs, signal),

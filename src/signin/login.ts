@@ -26,7 +26,7 @@ export async function loginWithWindow(config: Config, accountId: string, out: No
     const vault = new SessionVault(config.state_dir);
     const context = await browser.newContext({ storageState: vault.load(account.id).state, stepTimeoutMs: 60_000, timezoneId: config.timezone });
     const page = await context.newPage();
-    await page.goto(provider.personSignInUrl(account, originFor(account)));
+    await page.goto(provider.personSignInUrl(account, originFor(account, provider)));
     out.write(`Sign in to ${account.name} in the window that opened; it closes by itself when you are done.\n`);
     const until = Date.now() + LIMIT_MS;
     while (Date.now() < until) {

@@ -136,7 +136,7 @@ export class RemoteSignIns {
       active.cdp?.send('Page.screencastFrameAck', { sessionId: event.sessionId }).catch(() => {});
     });
     await active.cdp.send('Page.startScreencast', { format: 'jpeg', quality: 70, maxWidth: WIDTH, maxHeight: HEIGHT });
-    await active.page.goto(provider.personSignInUrl(active.account, originFor(active.account)), { waitUntil: 'domcontentloaded' });
+    await active.page.goto(provider.personSignInUrl(active.account, originFor(active.account, provider)), { waitUntil: 'domcontentloaded' });
     if (active.view.state !== 'starting') return; // cancelled while the page opened
     active.view.state = 'waiting_for_person';
     active.view.message = 'waiting for you to sign in';

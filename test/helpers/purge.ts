@@ -11,7 +11,7 @@ import { createPurge } from '../../src/purge/index.ts';
 import type { Purge } from '../../src/purge/index.ts';
 import type { RunnerOptions, RunRequest, RunSummary } from '../../src/purge/run.ts';
 import { writeSimConfig } from '../../sim/config.ts';
-import type { SimConfigAccount } from '../../sim/config.ts';
+import type { SimConfigAccount, SimConfigOptions } from '../../sim/config.ts';
 import type { Simulator } from '../../sim/server.ts';
 
 export interface PurgeEnv extends Purge {
@@ -25,10 +25,16 @@ export interface PurgeEnv extends Purge {
 /** Fast settings for tests: short settle and retry pauses, same logic. */
 export const TEST_RUNNER: RunnerOptions = { settleMs: 3_000, retryDelayMs: 200, verifyIntervalMs: 250, maxRetryAfterMs: 5_000 };
 
-export function purgeEnv(t: Test, sim: Simulator, accounts: SimConfigAccount[], options: RunnerOptions = {}, dir = t.testdir()): PurgeEnv {
-  const configPath = writeSimConfig(sim, { dir, accounts, stepTimeoutSeconds: 10, logLevel: 'debug' });
+/** Writes a config for the simulator's accounts and loads it through the real loader (which must accept it). */
+export function loadSimConfig(sim: Simulator, opts: SimConfigOptions): { config: Config; configPath: string } {
+  const configPath = writeSimConfig(sim, opts);
   const { config, problems } = loadConfig(configPath);
   if (!config) throw new Error(problems.map(formatProblem).join('\n'));
+  return { config, configPath };
+}
+
+export function purgeEnv(t: Test, sim: Simulator, accounts: SimConfigAccount[], options: RunnerOptions = {}, dir = t.testdir()): PurgeEnv {
+  const { config, configPath } = loadSimConfig(sim, { dir, accounts, stepTimeoutSeconds: 10, logLevel: 'debug' });
   const logs: string[] = [];
   const log = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } }) });
   const { db } = openDatabase(join(config.state_dir, 'voicewipe.db'));

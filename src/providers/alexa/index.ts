@@ -56,6 +56,8 @@ async function onHistory<T>(s: ProviderSession, fn: () => Promise<T>): Promise<T
 
 export const alexa: Provider = {
   name: 'alexa',
+  // Every marketplace is www.amazon.<marketplace> (the config validates the list).
+  origin: (account) => `https://www.amazon.${account.marketplace}`,
   personSignInUrl: (_account, origin) => `${origin}${PATHS.rvh}`,
   isSignedIn: onHistoryPage,
   // Amazon hides deleted records at once but its backend may take a while; re-count for up to two minutes.

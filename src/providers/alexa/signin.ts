@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { PurgeError } from '../../purge/errors.ts';
 import { documentProblem, watchDocuments } from '../document-status.ts';
 import { locateNow } from '../locate.ts';
+import type { Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';
 import { totpCode } from '../totp.ts';
 import { CSRF_META, OTP_BY_APP, OTP_BY_MESSAGE, PATHS, SIGN_IN } from './selectors.ts';
@@ -27,6 +28,12 @@ async function clickAndWait(s: ProviderSession, what: string, click: () => Promi
     await navigated;
     await s.page.waitForLoadState('domcontentloaded');
   });
+}
+
+/** Ticks a "keep me signed in" / "don't ask again" box when the page has one. */
+async function tick(s: ProviderSession, target: Target): Promise<void> {
+  const box = await locateNow(s.page, target, s.observations);
+  if (box && !(await box.isChecked())) await box.check();
 }
 
 export async function openHistory(s: ProviderSession): Promise<void> {
@@ -68,8 +75,7 @@ export async function signIn(s: ProviderSession): Promise<'session_reused' | 'si
       }
       if (codeSent >= 2) throw new PurgeError('bad_credentials', `Amazon refused the authenticator code twice (${errorText || 'no reason given'}): check totp_secret_file`);
       await otp.fill(totpCode(account.totp_secret, s.now()));
-      const remember = await locateNow(page, SIGN_IN.otpRemember, observations);
-      if (remember && !(await remember.isChecked())) await remember.check();
+      await tick(s, SIGN_IN.otpRemember);
       const submit = await locateNow(page, SIGN_IN.otpSubmit, observations);
       if (!submit) throw new PurgeError('page_changed', 'the 2-step code page has no submit button we recognise');
       codeSent++;
@@ -86,8 +92,7 @@ export async function signIn(s: ProviderSession): Promise<'session_reused' | 'si
       const email = await locateNow(page, SIGN_IN.email, observations);
       if (email && account.email && (await email.inputValue()) === '') await email.fill(account.email);
       await password.fill(account.password);
-      const remember = await locateNow(page, SIGN_IN.rememberMe, observations);
-      if (remember && !(await remember.isChecked())) await remember.check();
+      await tick(s, SIGN_IN.rememberMe);
       const submit = await locateNow(page, SIGN_IN.submit, observations);
       if (!submit) throw new PurgeError('page_changed', 'the password page has no sign-in button we recognise');
       passwordSent++;

@@ -37,17 +37,23 @@ async function loadWholeList(s: ProviderSession): Promise<void> {
   throw new PurgeError('timeout', 'the activity list did not finish loading');
 }
 
-/** The items the page shows, as token → time (ms). The time is read from the item's day and "3:07 PM". */
-export async function listViaPage(s: ProviderSession): Promise<Map<string, number>> {
-  await loadWholeList(s);
-  const items = await s.page.locator(ACTIVITY.item).evaluateAll((els) => els.map((el) => {
+/** In the page: each item's delete token and time (ms), read from its day (data-date) and its "3:07 PM";
+ *  null for an item that shows neither. */
+function itemTimes(els: Element[]): ([string, number] | null)[] {
+  return els.map((el) => {
     const date = el.getAttribute('data-date') ?? '';
     const m = /(\d{1,2}):(\d{2})\s*([AP])\.?M/i.exec((el as HTMLElement).innerText);
     if (!/^\d{8}$/.test(date) || !m) return null;
     const d = new Date(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)));
     d.setHours((Number(m[1]) % 12) + (m[3].toUpperCase() === 'P' ? 12 : 0), Number(m[2]), 0, 0);
-    return [el.getAttribute('data-token') ?? '', d.getTime()] as [string, number];
-  }));
+    return [el.getAttribute('data-token') ?? '', d.getTime()];
+  });
+}
+
+/** The items the page shows, as token → time (ms). */
+export async function listViaPage(s: ProviderSession): Promise<Map<string, number>> {
+  await loadWholeList(s);
+  const items = await s.page.locator(ACTIVITY.item).evaluateAll(itemTimes);
   if (items.some((i) => i === null)) throw new PurgeError('page_changed', 'an activity item shows no day or time we can read');
   if (items.length === 0 && (await s.page.locator('[role=listitem]').count()) > 0) {
     throw new PurgeError('page_changed', `activity items are listed, but none as ${ACTIVITY.item}`);
@@ -111,14 +117,8 @@ async function deleteOlderOnDay(s: ProviderSession, cutoff: number, ymd: string,
   await loadWholeList(s);
   for (let n = 0; n < MAX_PER_ITEM; n++) {
     const day = s.page.locator(`${ACTIVITY.item}[data-date="${ymd}"]`);
-    const times = await day.evaluateAll((els, ymd) => els.map((el) => {
-      const m = /(\d{1,2}):(\d{2})\s*([AP])\.?M/i.exec((el as HTMLElement).innerText);
-      if (!m) return null;
-      const d = new Date(Number(ymd.slice(0, 4)), Number(ymd.slice(4, 6)) - 1, Number(ymd.slice(6, 8)));
-      d.setHours((Number(m[1]) % 12) + (m[3].toUpperCase() === 'P' ? 12 : 0), Number(m[2]), 0, 0);
-      return d.getTime();
-    }), ymd);
-    const index = times.findIndex((t) => t !== null && t + 60_000 <= cutoff);
+    const times = await day.evaluateAll(itemTimes);
+    const index = times.findIndex((t) => t !== null && t[1] + 60_000 <= cutoff);
     if (index < 0) return;
     const item = day.nth(index);
     const button = await locate(item, ACTIVITY.itemDelete, 2_000, s.observations);

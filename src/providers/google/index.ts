@@ -46,6 +46,7 @@ async function listProduct(s: ProviderSession, path: string): Promise<Map<string
 
 export const google: Provider = {
   name: 'google',
+  origin: () => 'https://myactivity.google.com',
   // Straight to the sign-in page, which comes back to My Activity (minting its OSID cookie on the way).
   personSignInUrl: (account, origin) => {
     const activity = `${origin}${PATHS.assistant}?hl=en`;
