@@ -11,6 +11,8 @@ import { listAccountStates, listRuns } from './db/queries.ts';
 import { ensureAdminToken } from './http/admin-token.ts';
 import { createLogger } from './log.ts';
 import { createPurge } from './purge/index.ts';
+import { NEEDS_PERSON } from './purge/errors.ts';
+import type { ErrorKind } from './purge/errors.ts';
 import { PurgeLocked } from './purge/lock.ts';
 import { EXIT, exitCodeFor, formatRun } from './purge/report.ts';
 import { UnknownAccount } from './purge/run.ts';
@@ -139,7 +141,7 @@ const COMMANDS: Record<string, Command> = {
 
 /** One purge in this process: the run's summary on stdout, exit 0 ok / 1 failed / 3 a person is needed. */
 export async function purgeOnce(config: Config, opts: { accountId?: string; dryRun: boolean; json: boolean; trigger: 'cli' | 'demo'; runner?: RunnerOptions }): Promise<number> {
-  const log = createLogger({ level: config.log.level, destination: process.stderr, pretty: false });
+  const log = createLogger({ level: config.log.level, destination: process.stderr });
   const { db } = openDatabase(databasePath(config));
   try {
     const { runner } = createPurge(config, db, log, opts.runner);
@@ -185,7 +187,8 @@ function formatStatus(config: Config, runs: ReturnType<typeof listRuns>, account
   const lines: string[] = ['accounts:'];
   for (const account of config.accounts) {
     const state = accounts.find((a) => a.id === account.id);
-    lines.push(`  ${account.id.padEnd(16)} ${(state?.last_status ?? 'no run yet').padEnd(12)}` +
+    const words = state?.last_error_kind && NEEDS_PERSON.has(state.last_error_kind as ErrorKind) ? 'needs you' : state?.last_status ?? 'no run yet';
+    lines.push(`  ${account.id.padEnd(16)} ${words.padEnd(12)}` +
       ` last success ${when(state?.last_success_at ?? null)}, ${state?.total_deleted ?? 0} deleted in total` +
       (state?.last_error_kind ? `, problem: ${state.last_error_kind}` : ''));
   }

@@ -33,10 +33,11 @@ export function createLogger(opts: LogOptions = {}): Logger {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { pid: process.pid },
   };
-  const pretty = opts.pretty ?? (opts.destination === undefined && process.stdout.isTTY === true);
+  const toStderr = opts.destination === process.stderr;
+  const pretty = opts.pretty ?? ((opts.destination === undefined || toStderr) && (toStderr ? process.stderr : process.stdout).isTTY === true);
   if (pretty) {
     // pino-pretty is loaded in a worker only when a person watches; journald and files get plain JSON.
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } });
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination: toStderr ? 2 : 1 } } });
   }
   return opts.destination ? pino(options, opts.destination) : pino(options);
 }
