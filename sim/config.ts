@@ -30,15 +30,18 @@ export interface SimConfigOptions {
   logLevel?: string;
 }
 
+/** Writes a secret as the loader wants it (<dir>/secrets/<name>, mode 0600) and returns its path. */
+export function writeSecretFile(dir: string, name: string, value: string): string {
+  const secrets = join(dir, 'secrets');
+  mkdirSync(secrets, { recursive: true, mode: 0o700 });
+  const path = join(secrets, name);
+  writeFileSync(path, `${value}\n`, { mode: 0o600 });
+  return path;
+}
+
 /** Returns the config file's path; secrets go to <dir>/secrets/, state to <dir>/state. */
 export function writeSimConfig(sim: Simulator, opts: SimConfigOptions): string {
-  const secrets = join(opts.dir, 'secrets');
-  mkdirSync(secrets, { recursive: true, mode: 0o700 });
-  const secretFile = (name: string, value: string) => {
-    const path = join(secrets, name);
-    writeFileSync(path, `${value}\n`, { mode: 0o600 });
-    return path;
-  };
+  const secretFile = (name: string, value: string) => writeSecretFile(opts.dir, name, value);
   const lines = [
     'version: 1',
     `timezone: ${opts.timezone ?? 'UTC'}`,

@@ -1,22 +1,17 @@
 // A daemon config whose runs can never open a browser (browser.executable_path is /bin/false: a run that
 // starts ends `browser_crashed` within a second), for tests that throw junk at the daemon's inputs and only
 // need to know whether a run started, not to purge anything.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem, loadConfig } from '../../src/config/load.ts';
+import { writeSecretFile } from '../../sim/config.ts';
 import type { Config } from '../../src/config/types.ts';
 
 export interface NoBrowserConfig { path: string; config: Config }
 
 /** Accounts `kitchen` (alexa), `office` (google) and `parked` (disabled); no catch-up. `extra`: more YAML lines. */
 export function writeNoBrowserConfig(dir: string, extra: string[] = [], secrets: { password?: string; totp?: string } = {}): NoBrowserConfig {
-  const secretDir = join(dir, 'secrets');
-  mkdirSync(secretDir, { recursive: true, mode: 0o700 });
-  const secret = (name: string, value: string) => {
-    const path = join(secretDir, name);
-    writeFileSync(path, `${value}\n`, { mode: 0o600 });
-    return path;
-  };
+  const secret = (name: string, value: string) => writeSecretFile(dir, name, value);
   const lines = [
     'version: 1', 'timezone: UTC', `state_dir: ${join(dir, 'state')}`, 'http: {host: 127.0.0.1, port: 0}', 'log: {level: debug}',
     'schedule: {cron: "30 3 * * *", catch_up: false}', 'browser: {executable_path: /bin/false, step_timeout_seconds: 5}', ...extra,

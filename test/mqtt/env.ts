@@ -1,13 +1,14 @@
 // Shared pieces of the MQTT tests: a daemon context from a real config file (accounts that are never purged in
 // a browser here: the run's events are driven with real database rows), a captured log, a TCP proxy that can
 // cut the link like a network would, and a bounded wait.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Test } from 'tap';
 import { formatProblem, loadConfig } from '../../src/config/load.ts';
+import { writeSecretFile } from '../../sim/config.ts';
 import { createContext } from '../../src/context.ts';
 import type { DaemonContext } from '../../src/context.ts';
 import type { Config } from '../../src/config/types.ts';
@@ -28,13 +29,7 @@ export const ACCOUNTS = [
 
 /** Writes a config with an mqtt block (secrets in 0600 files) and loads it with the real loader. */
 export function writeMqttConfig(mqtt: MqttBlock, accounts = ACCOUNTS, dir: string, extra: string[] = []): Config {
-  const secrets = join(dir, 'secrets');
-  mkdirSync(secrets, { recursive: true, mode: 0o700 });
-  const secret = (name: string, value: string) => {
-    const path = join(secrets, name);
-    writeFileSync(path, `${value}\n`, { mode: 0o600 });
-    return path;
-  };
+  const secret = (name: string, value: string) => writeSecretFile(dir, name, value);
   const lines = [
     'version: 1', 'timezone: UTC', `state_dir: ${join(dir, 'state')}`, 'http: {host: 127.0.0.1, port: 0}', 'log: {level: debug}',
     'schedule: {cron: "30 3 * * *", catch_up: false}', ...extra,
