@@ -41,6 +41,7 @@ export function writeSecretFile(dir: string, name: string, value: string): strin
 
 /** Returns the config file's path; secrets go to <dir>/secrets/, state to <dir>/state. */
 export function writeSimConfig(sim: Simulator, opts: SimConfigOptions): string {
+  mkdirSync(opts.dir, { recursive: true }); // an account without secrets (Google) writes none to make it
   const secretFile = (name: string, value: string) => writeSecretFile(opts.dir, name, value);
   const lines = [
     'version: 1',
