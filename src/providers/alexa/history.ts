@@ -9,10 +9,15 @@ import { CSRF_META, PATHS } from './selectors.ts';
 
 /** Echo launched in November 2014: nothing can be older. */
 export const HISTORY_START = Date.UTC(2014, 0, 1);
-/** Records per list request; the page itself asks for about 10, the endpoint allows more. */
+/** Records asked for per list request. Public clients get about 10 whatever this says, so the bounds below
+ *  are on time and pages, never on an assumed page size. */
 const PAGE_SIZE = 200;
-/** A bound on paging: 2,500 pages of 200 is half a million recordings. */
-const MAX_PAGES = 2_500;
+/** What one list call is assumed to return when estimating ("10 per page", vendors/alexa.md). */
+export const ASSUMED_PAGE = 10;
+
+/** Bounds on listing. Counting must never stand in the way of deleting (a range delete needs no per-record
+ *  list): past `countMs` the count stops and says "at least N". Tests shorten them. */
+export const LIST_LIMITS = { countMs: 60_000, keptMs: 30_000, maxPages: 20_000 };
 
 export class SignedOut extends Error {
   constructor() { super('Amazon signed this session out'); this.name = 'SignedOut'; }
@@ -25,6 +30,32 @@ export function endpointFromUrl(url: string): ListEndpoint | undefined {
   if (path === PATHS.list) return { path, style: 'v2' };
   if (path === PATHS.listRah) return { path, style: 'rah' };
   return undefined;
+}
+
+/** The records array of a list answer, by the endpoint's style. */
+export function recordsOf(data: Record<string, unknown>, style: ListEndpoint['style']): unknown {
+  return style === 'v2' ? data.customerHistoryRecords : data.alexaHistoryRecords;
+}
+
+/** A record's key and time: `recordKey` on the classic call; on the Review Alexa History call `activityKey`,
+ *  else type + timestamp + device (not every record type has an activityKey). Undefined when it has no time. */
+export function recordIdentity(r: unknown, style: ListEndpoint['style']): [string, number] | undefined {
+  if (!r || typeof r !== 'object') return undefined;
+  const o = r as Record<string, unknown>;
+  const ts = typeof o.timestamp === 'number' ? o.timestamp : typeof o.creationTimestamp === 'number' ? o.creationTimestamp : undefined;
+  if (ts === undefined || !Number.isFinite(ts)) return undefined;
+  if (style === 'v2') return typeof o.recordKey === 'string' && o.recordKey ? [o.recordKey, ts] : undefined;
+  if (typeof o.activityKey === 'string' && o.activityKey) return [o.activityKey, ts];
+  const device = (o.device && typeof o.device === 'object' ? o.device : {}) as Record<string, unknown>;
+  const type = o.recordType ?? o.activityType ?? o.type ?? o.utteranceType ?? 'record';
+  const dev = device.serialNumber ?? device.deviceSerialNumber ?? device.deviceName ?? o.deviceSerialNumber ?? o.deviceName ?? '';
+  return [`${String(type)}#${ts}#${String(dev)}`, ts];
+}
+
+/** The cursor of a list answer (null at the end). */
+export function cursorOf(data: Record<string, unknown>, style: ListEndpoint['style']): string | null {
+  const next = style === 'v2' ? data.encodedRequestToken : data.paginationToken;
+  return typeof next === 'string' && next ? next : null;
 }
 
 interface ListAnswer {
@@ -50,15 +81,15 @@ async function listOnce(s: ProviderSession, url: string, body: string, csrf: str
   let data: Record<string, unknown>;
   // Playwright keeps every answer's body until it is disposed: 250 pages of a big account add up on a Pi.
   try { data = await res.json(); } catch { return { ...answer, shapeError: 'the list answer is not JSON' }; } finally { await res.dispose(); }
-  const list = style === 'v2' ? data.customerHistoryRecords : data.alexaHistoryRecords;
+  const list = recordsOf(data, style);
   if (!Array.isArray(list)) return { ...answer, shapeError: `no ${style === 'v2' ? 'customerHistoryRecords' : 'alexaHistoryRecords'} array in the list answer` };
   const records: [string, number][] = [];
-  for (const r of list as { recordKey?: unknown; timestamp?: unknown }[]) {
-    if (typeof r?.recordKey !== 'string' || typeof r.timestamp !== 'number') return { ...answer, shapeError: 'a record without recordKey or timestamp' };
-    records.push([r.recordKey, r.timestamp]);
+  for (const r of list) {
+    const id = recordIdentity(r, style);
+    if (!id) return { ...answer, shapeError: `a record without ${style === 'v2' ? 'recordKey' : 'a key'} or timestamp` };
+    records.push(id);
   }
-  const next = style === 'v2' ? data.encodedRequestToken : data.paginationToken;
-  return { ...answer, records, next: typeof next === 'string' && next ? next : null };
+  return { ...answer, records, next: cursorOf(data, style) };
 }
 
 async function pageCsrf(page: Page): Promise<string | null> {
@@ -73,17 +104,33 @@ async function freshCsrf(s: ProviderSession): Promise<string | null> {
   return token || null;
 }
 
-/** Every record with start ≤ timestamp ≤ end, as recordKey → timestamp. Throws SignedOut when the session died. */
-export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, start: number, end: number): Promise<Map<string, number>> {
+export interface Listing {
+  /** key → timestamp of every record listed. */
+  records: Map<string, number>;
+  /** False when the listing stopped early (time bound, page bound, a cursor seen twice). */
+  complete: boolean;
+  /** Why it stopped early, for the run's notes. */
+  stopped?: string;
+  pages: number;
+}
+
+/** The records with start ≤ timestamp ≤ end, newest first, until the end of the list or `budgetMs` (then
+ *  `complete: false`). Throws SignedOut when the session died. `first` stops after one page (a quick look). */
+export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, start: number, end: number,
+  budgetMs: number, first = false): Promise<Listing> {
   let csrf = await pageCsrf(s.page);
   if (!csrf) throw new PurgeError('page_changed', 'the Review Voice History page has no CSRF token');
   const records = new Map<string, number>();
+  const cursors = new Set<string>();
+  const until = Date.now() + budgetMs;
   let cursor: string | null = null;
   let refreshed = false;
-  for (let pages = 0; pages < MAX_PAGES; pages++) {
+  let pages = 0;
+  while (pages < LIST_LIMITS.maxPages) {
     if (s.signal.aborted) throw new PurgeError('cancelled', 'the run was cancelled');
+    if (pages > 0 && Date.now() >= until) return { records, complete: false, pages, stopped: `stopped after ${Math.round(budgetMs / 1000)} s (${pages} list calls)` };
     const body: string = JSON.stringify(endpoint.style === 'v2' ? { previousRequestToken: cursor } : { paginationToken: cursor });
-    const url = `${s.origin}${endpoint.path}?startTime=${start}&endTime=${end}&recordType=VOICE_HISTORY&maxRecordSize=${PAGE_SIZE}`;
+    const url = `${s.origin}${endpoint.path}?startTime=${start}&endTime=${end}${endpoint.style === 'v2' ? '&recordType=VOICE_HISTORY' : ''}&maxRecordSize=${PAGE_SIZE}`;
     const answer = await s.step('list recordings', () => listOnce(s, url, body, csrf!, endpoint.style));
     if (answer.status === 403 && !refreshed) {
       // Tokens rotate every few hours: fetch a fresh one once, then give up rather than hammer.
@@ -91,7 +138,6 @@ export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, st
       csrf = await freshCsrf(s);
       s.observations.notes.push('CSRF token refreshed after a 403');
       if (!csrf) throw new SignedOut();
-      pages--;
       continue;
     }
     if (answer.signedOut) throw new SignedOut();
@@ -100,10 +146,16 @@ export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, st
     if (answer.status >= 500) throw new PurgeError('vendor_error', `Amazon's list request failed with ${answer.status}`, { retryAfterMs: retryAfterMs(answer.retryAfter) });
     if (answer.status !== 200) throw new PurgeError('page_changed', `Amazon's list request answered ${answer.status}: the endpoint may have moved`);
     if (answer.shapeError) throw new PurgeError('page_changed', `Amazon's list answer changed shape: ${answer.shapeError}`);
-    for (const [key, ts] of answer.records!) records.set(key, ts);
+    pages++;
+    // Pages overlap: de-duplicated by key.
+    for (const [key, ts] of answer.records!) if (ts >= start && ts <= end) records.set(key, ts);
     cursor = answer.next ?? null;
-    if (!cursor) return records;
+    if (!cursor) return { records, complete: true, pages };
+    if (first) return { records, complete: false, pages, stopped: 'one page only' };
+    // A cursor seen before would list the same pages again for ever.
+    if (cursors.has(cursor)) return { records, complete: false, pages, stopped: `the list repeated a cursor after ${pages} calls` };
+    cursors.add(cursor);
     refreshed = false;
   }
-  throw new PurgeError('vendor_error', `the list did not end after ${MAX_PAGES} pages`);
+  return { records, complete: false, pages, stopped: `stopped after ${pages} list calls` };
 }
