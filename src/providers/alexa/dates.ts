@@ -109,3 +109,10 @@ export function localDays(page: Page, instants: number[]): Promise<Day[]> {
 }
 
 export const showDay = (day: Day) => isoDay(day);
+
+/** The month and year a calendar header shows ("October 2026", "Oktober 2026"). */
+export function monthYearIn(text: string): { y: number; m: number } | undefined {
+  const found = /([A-Za-zäÄ]{3,9})\.? (\d{4})/.exec(text);
+  const m = found ? month(found[1]) : undefined;
+  return found && m ? { y: Number(found[2]), m } : undefined;
+}

@@ -6,7 +6,7 @@
 import type { Locator } from 'playwright-core';
 import { PurgeError } from '../../purge/errors.ts';
 import { retryAfterMs } from '../document-status.ts';
-import { locate, locateNow } from '../locate.ts';
+import { locate } from '../locate.ts';
 import type { Candidate, Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';
 import { planRange } from './dates.ts';
@@ -19,6 +19,8 @@ import type { PageWatch } from './watch.ts';
 
 /** Per-item deletes in one run, at most: a fallback, not a way to empty a big account. */
 export const MAX_PER_ITEM = 300;
+/** How long the fallback may scroll to load the rows it deletes. */
+const LOAD_ROWS_MS = 30_000;
 
 /** Waits for the delete request a click makes and records it; a refused delete becomes an error kind. */
 async function clickDeleting(s: ProviderSession, what: string, button: Locator, force = false): Promise<void> {
@@ -120,12 +122,25 @@ async function deleteRowByRow(s: ProviderSession, watch: PageWatch, applied: App
   const rows = s.page.locator(ANY_RECORD);
   const order: [string, number][] = [];
   const seen = new Set<string>();
-  for (const call of watch.listingOf(applied.call)) {
-    for (const [i, key] of (call.answer?.keys ?? []).entries()) {
-      if (seen.has(key)) continue;
-      seen.add(key);
-      order.push([key, call.answer!.times[i]]);
+  const collect = () => {
+    for (const call of watch.listingOf(applied.call)) {
+      for (const [i, key] of (call.answer?.keys ?? []).entries()) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        order.push([key, call.answer!.times[i]]);
+      }
     }
+  };
+  // The list loads about 10 at a time as it scrolls: scroll until it ends or holds enough rows (bounded).
+  const until = Date.now() + LOAD_ROWS_MS;
+  for (;;) {
+    collect();
+    const listing = watch.listingOf(applied.call);
+    const last = listing.at(-1);
+    const ended = Boolean(last?.answer && !last.answer.next);
+    if (((ended || order.length >= MAX_PER_ITEM) && await rows.count() === order.length) || Date.now() >= until) break;
+    await s.page.mouse.wheel(0, 4_000);
+    await s.sleep(100);
   }
   const shown = await rows.count();
   if (shown !== order.length) {
@@ -151,5 +166,4 @@ async function deleteRowByRow(s: ProviderSession, watch: PageWatch, applied: App
   const expected = shown - deleted;
   await s.step('wait for the recordings to go', () => s.page.waitForFunction(({ selector, expected }) => document.querySelectorAll(selector).length <= expected,
     { selector: ANY_RECORD, expected }, { polling: 'raf' }));
-  void locateNow;
 }

@@ -8,13 +8,13 @@ import { PurgeError } from '../../purge/errors.ts';
 import { locate, locateNow } from '../locate.ts';
 import type { Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';
-import { dateOrderFor, datesIn, formatDay, isoDay, localDays, sameDay, showDay } from './dates.ts';
+import { dateOrderFor, datesIn, formatDay, isoDay, localDays, monthYearIn, sameDay, showDay } from './dates.ts';
 import type { Day, RangePlan } from './dates.ts';
 import { ANY_RECORD, HISTORY, LIST_MESSAGES } from './selectors.ts';
 import type { ListCall, PageWatch } from './watch.ts';
 
 /** How long the page may take to send its list call and show the list after a filter change. */
-export const FILTER_WAIT = { listMs: 20_000, reactMs: 1_500 };
+export const FILTER_WAIT = { listMs: 20_000, reactMs: 1_500, quietMs: 600 };
 
 export async function must(s: ProviderSession, scope: Page | Locator, target: Target, what: string, timeoutMs = 5_000): Promise<Locator> {
   const found = await locate(scope, target, timeoutMs, s.observations);
@@ -133,19 +133,53 @@ const fail = (s: ProviderSession, what: string): never => {
   throw new PurgeError('page_changed', `the page would not delete the intended days: ${what}; nothing was deleted`);
 };
 
-async function typeDay(s: ProviderSession, field: Locator, day: Day, what: string): Promise<string> {
+/** Picks a day in a react-datepicker calendar: opens it from the field, steps to the month, clicks the day. */
+async function pickInCalendar(s: ProviderSession, field: Locator, day: Day, what: string): Promise<void> {
+  await s.step(`open the ${what} date calendar`, () => field.click());
+  const calendar = await must(s, s.page, HISTORY.calendar, `the ${what} date calendar`, 2_000);
+  // A bound far above 2014 → today in months.
+  for (let steps = 0; steps < 400; steps++) {
+    const header = await must(s, calendar, HISTORY.calendarMonth, 'the calendar\'s month', 2_000);
+    const shown = monthYearIn(await header.innerText());
+    if (!shown) fail(s, `the calendar shows a month we cannot read: "${await header.innerText()}"`);
+    const delta = (day.y - shown!.y) * 12 + (day.m - shown!.m);
+    if (delta === 0) {
+      const cell = calendar.locator(`.react-datepicker__day--${String(day.d).padStart(3, '0')}:not(.react-datepicker__day--outside-month)`).first();
+      if (!(await cell.isVisible())) fail(s, `the calendar has no day ${day.d} in ${showDay(day).slice(0, 7)}`);
+      s.observations.locators['rvh.calendar_day'] = 'class#0';
+      await s.step(`pick the ${what} day`, () => cell.click());
+      return;
+    }
+    const nav = await must(s, calendar, delta < 0 ? HISTORY.calendarPrevious : HISTORY.calendarNext, 'the calendar\'s month buttons', 2_000);
+    await nav.click();
+  }
+  fail(s, `the calendar did not reach ${showDay(day).slice(0, 7)}`);
+}
+
+/** Puts a day into a date field: typed in the marketplace's order, as an ISO value into `<input type=date>`, or
+ *  picked in the calendar when the field takes no typing. Reads the field back. */
+async function setDay(s: ProviderSession, field: Locator, day: Day, what: string): Promise<string> {
   const isDate = (await field.getAttribute('type'))?.toLowerCase() === 'date';
+  const readOnly = await field.evaluate((el) => (el as HTMLInputElement).readOnly);
   const order = dateOrderFor(s.account.marketplace);
-  const value = isDate ? isoDay(day) : formatDay(day, order);
-  await s.step(`type the ${what} date`, async () => {
-    await field.click();
-    await field.fill(value);
-    // react-datepicker takes the typed value on input; Tab closes its calendar like a person would.
-    if (!isDate) await field.press('Tab');
-  });
+  let value: string;
+  if (readOnly) {
+    value = `${showDay(day)} picked`;
+    await pickInCalendar(s, field, day, what);
+  } else {
+    value = isDate ? isoDay(day) : formatDay(day, order);
+    await s.step(`type the ${what} date`, async () => {
+      await field.click();
+      await field.fill(value);
+      // A calendar that opened on the click is closed as a person would; Tab leaves the field (a page without
+      // Apply takes the value then).
+      if (!isDate && await locateNow(s.page, HISTORY.calendar)) await field.press('Escape');
+      if (!isDate) await field.press('Tab');
+    });
+  }
   const shown = await field.inputValue();
   const read = isDate ? datesIn(shown, 'ymd') : datesIn(shown, order);
-  if (read.length !== 1 || !sameDay(read[0], day)) fail(s, `the ${what} date field shows "${shown}" after typing "${value}" (${isDate ? 'a date input' : order})`);
+  if (read.length !== 1 || !sameDay(read[0], day)) fail(s, `the ${what} date field shows "${shown}" after ${readOnly ? 'picking' : 'typing'} "${value}" (${isDate ? 'a date input' : order})`);
   return value;
 }
 
@@ -164,11 +198,11 @@ export async function applyFilter(s: ProviderSession, watch: PageWatch, want: In
     await pick(s, option, 'the custom range', async () => Boolean(await locateNow(s.page, HISTORY.dateStart)));
     const start = await must(s, s.page, HISTORY.dateStart, 'the start date field');
     const end = await must(s, s.page, HISTORY.dateEnd, 'the end date field');
-    typed.push(await typeDay(s, start, range.first, 'start'));
-    typed.push(await typeDay(s, end, range.last, 'end'));
+    typed.push(await setDay(s, start, range.first, 'start'));
+    typed.push(await setDay(s, end, range.last, 'end'));
     await clickApplyIfShown(s);
   }
-  let call = await watch.waitFirstCall(before, FILTER_WAIT.listMs, true, s.sleep);
+  let call = await watch.settledFirstCall(before, FILTER_WAIT.listMs, FILTER_WAIT.quietMs, s.sleep);
   if (!call && want.all) {
     // All History may already be the page's filter, and a page need not list again for the same filter.
     const last = watch.lastFirstCall();

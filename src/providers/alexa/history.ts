@@ -129,7 +129,8 @@ export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, st
   while (pages < LIST_LIMITS.maxPages) {
     if (s.signal.aborted) throw new PurgeError('cancelled', 'the run was cancelled');
     if (pages > 0 && Date.now() >= until) return { records, complete: false, pages, stopped: `stopped after ${Math.round(budgetMs / 1000)} s (${pages} list calls)` };
-    const body: string = JSON.stringify(endpoint.style === 'v2' ? { previousRequestToken: cursor } : { paginationToken: cursor });
+    // Both calls take the cursor as previousRequestToken (the facts); only the answers name it differently.
+    const body: string = JSON.stringify({ previousRequestToken: cursor });
     const url = `${s.origin}${endpoint.path}?startTime=${start}&endTime=${end}${endpoint.style === 'v2' ? '&recordType=VOICE_HISTORY' : ''}&maxRecordSize=${PAGE_SIZE}`;
     const answer = await s.step('list recordings', () => listOnce(s, url, body, csrf!, endpoint.style));
     if (answer.status === 403 && !refreshed) {

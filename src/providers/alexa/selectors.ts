@@ -84,16 +84,24 @@ export const HISTORY = {
   filterLabel: t('rvh.filter_label', css('#filters-selected-bar'), role('button', /^(filter by|filtern nach)\b/i)),
   message: t('rvh.list_message', css('.full-width-message'), role('status')),
   record: t('rvh.record', css(RECORD_CLASS), css(RAH_ROW), css(RECORD_ROLE)),
-  deleteAll: t('rvh.delete_all', css('.delete-displayed-recordings-text.clickable.enabled'),
-    role('button', /^(delete all (recordings|activity|history) (for|from)|alle (aufnahmen|sprachaufnahmen|einträge)\b.*löschen)/i)),
+  deleteAll: t('rvh.delete_all', css('.delete-displayed-recordings-text.clickable.enabled'), css('.delete-all-activity-button:not([disabled])'),
+    role('button', /^(delete all (recordings|activity|history) (for|from)|alle (aufnahmen|sprachaufnahmen|einträge|aktivitäten)\b.*löschen)/i)),
   confirm: t('rvh.confirm', css('.apd-large-block-button.button-red'),
     { how: 'role', find: (s) => s.getByRole('dialog').getByRole('button', { name: /^(delete|delete all|löschen|alle löschen)$/i }) }),
   cancel: t('rvh.cancel', css('.apd-large-block-button.button-white'),
     { how: 'role', find: (s) => s.getByRole('dialog').getByRole('button', { name: /^(cancel|abbrechen)$/i }) }),
   expand: t('rvh.expand', css('button.apd-expand-toggle-button'), role('button', /^(show details|details anzeigen)$/i)),
   deleteOne: t('rvh.delete_one', css('.record-delete-banner.clickable button.record-delete-button'), css('button.record-delete-button'),
-    role('button', /^(delete recording|delete|aufnahme löschen|löschen)$/i), role('menuitem', /^(delete recording|delete|delete activity|aufnahme löschen|löschen)$/i)),
-  moreActions: t('rvh.more_actions', css('.overflow-toggle'), role('button', /^(more actions|more options|weitere (aktionen|optionen))/i), text(/^\s*⋮\s*$/)),
+    css('.activity-menu-delete'), role('button', /^(delete recording|delete|aufnahme löschen|löschen)$/i),
+    role('menuitem', /^(delete recording|delete|delete activity|aufnahme löschen|aktivität löschen|löschen)$/i)),
+  /** The ⋮ menu of a record (moved layouts, and every row of Review Alexa History). */
+  moreActions: t('rvh.more_actions', css('.overflow-toggle'), css('.activity-menu-button'),
+    role('button', /^(more actions|more options|weitere (aktionen|optionen))/i), text(/^\s*⋮\s*$/)),
+  /** A react-datepicker calendar (fields that only take a picked day). */
+  calendar: t('rvh.calendar', css('.react-datepicker'), role('dialog', /choose date|datum wählen/i)),
+  calendarMonth: t('rvh.calendar_month', css('.react-datepicker__current-month')),
+  calendarPrevious: t('rvh.calendar_previous', css('.react-datepicker__navigation--previous'), role('button', /^(previous month|vorheriger monat)$/i)),
+  calendarNext: t('rvh.calendar_next', css('.react-datepicker__navigation--next'), role('button', /^(next month|nächster monat)$/i)),
 };
 
 /** List states shown under the records. */

@@ -96,6 +96,21 @@ export class PageWatch {
     return out;
   }
 
+  /** The page's last word after a filter change: waits for a first-page call after `afterSeq`, then until no newer
+   *  one has come for `quietMs` (a page without Apply lists after each field), then for its answer. Bounded. */
+  async settledFirstCall(afterSeq: number, timeoutMs: number, quietMs: number, sleep: (ms: number) => Promise<void>): Promise<ListCall | undefined> {
+    const until = Date.now() + timeoutMs;
+    let call = await this.waitFirstCall(afterSeq, timeoutMs, false, sleep);
+    while (call && Date.now() < until) {
+      const seen = call.seq;
+      await sleep(quietMs);
+      call = this.firstCallAfter(afterSeq);
+      if (call && call.seq === seen) break;
+    }
+    while (call && !call.answer && Date.now() < until) await sleep(50);
+    return call;
+  }
+
   /** Waits (polling, bounded) for a first-page call after `afterSeq`, and for its answer when `answered`. */
   async waitFirstCall(afterSeq: number, timeoutMs: number, answered: boolean, sleep: (ms: number) => Promise<void>): Promise<ListCall | undefined> {
     const until = Date.now() + timeoutMs;
