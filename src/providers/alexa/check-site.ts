@@ -54,3 +54,8 @@ export async function checkSite(s: ProviderSession, cutoff: number): Promise<voi
     }
   });
 }
+
+/** Requests the page sent under the privacy API (method and path only), for the check's report. */
+export function requestsSeen(s: ProviderSession): string[] {
+  return [...stateOf(s).watch.paths];
+}

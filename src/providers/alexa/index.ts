@@ -3,7 +3,7 @@
 // observe the delete requests the page sends (their path is not public).
 import { PurgeError } from '../../purge/errors.ts';
 import type { Inventory, Provider, ProviderSession } from '../types.ts';
-import { CHECKED_LOCATORS, checkSite } from './check-site.ts';
+import { CHECKED_LOCATORS, checkSite, requestsSeen } from './check-site.ts';
 import { deleteThroughPage } from './delete.ts';
 import { HISTORY_START, LIST_LIMITS, listRecords } from './history.ts';
 import { ANY_RECORD, PATHS } from './selectors.ts';
@@ -30,7 +30,7 @@ async function checkNotBlind(s: ProviderSession, state: AlexaSession): Promise<v
   }
 }
 
-export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promise<Kept>; checkSite: typeof checkSite; checkedLocators: string[] } = {
+export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promise<Kept>; checkSite: typeof checkSite; checkedLocators: string[]; requestsSeen: typeof requestsSeen } = {
   name: 'alexa',
   // Every marketplace is www.amazon.<marketplace> (the config validates the list).
   origin: (account) => `https://www.amazon.${account.marketplace}`,
@@ -84,4 +84,5 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
 
   checkSite,
   checkedLocators: CHECKED_LOCATORS,
+  requestsSeen,
 };
