@@ -16,7 +16,8 @@ import type { Observations, Provider, ProviderSession } from '../providers/types
 import { VERSION } from '../version.ts';
 import { PurgeError, classify } from './errors.ts';
 import { PurgeLocked, takePurgeLock } from './lock.ts';
-import { cutoffFor, originFor, UnknownAccount } from './run.ts';
+import { cutoffFor } from './cutoff.ts';
+import { originFor, UnknownAccount } from './run.ts';
 import { EXIT } from './report.ts';
 
 /** A provider that can walk its flow without deleting. */
@@ -114,7 +115,7 @@ async function checkOne(deps: CheckDeps, browser: RunBrowser, account: AccountCo
   try {
     await provider.signIn(session);
     vault.save(account.id, await context.storageState() as never);
-    await provider.checkSite(session, cutoffFor(account.keep_days, now()));
+    await provider.checkSite(session, cutoffFor(account.keep_days, now(), config.timezone));
     report.ok = true;
   } catch (err) {
     const failure = classify(err);

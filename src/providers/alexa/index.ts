@@ -2,7 +2,7 @@
 // (classic or Review Alexa History), delete whole days through the page after reading the range back, and
 // observe the delete requests the page sends (their path is not public).
 import { PurgeError } from '../../purge/errors.ts';
-import type { Inventory, Provider, ProviderSession } from '../types.ts';
+import type { Inventory, KeptList, Provider, ProviderSession } from '../types.ts';
 import { CHECKED_LOCATORS, checkSite, requestsSeen } from './check-site.ts';
 import { deleteThroughPage } from './delete.ts';
 import { HISTORY_START, LIST_LIMITS, listRecords } from './history.ts';
@@ -11,9 +11,6 @@ import { learnEndpoint, onHistory, stateOf } from './session.ts';
 import type { AlexaSession } from './session.ts';
 import { onHistoryPage, signIn } from './signin.ts';
 
-/** What the runner gets back from `kept` (the contract's KeptList). */
-export interface Kept { items: Map<string, number>; complete: boolean }
-type Counted = Inventory & { exact: boolean };
 
 /** A count of 0 while the page shows records is a changed page, never "nothing to delete": the call we count
  *  through must list what the page's own call listed. */
@@ -30,7 +27,7 @@ async function checkNotBlind(s: ProviderSession, state: AlexaSession): Promise<v
   }
 }
 
-export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promise<Kept>; checkSite: typeof checkSite; checkedLocators: string[]; requestsSeen: typeof requestsSeen } = {
+export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promise<KeptList>; checkSite: typeof checkSite; checkedLocators: string[]; requestsSeen: typeof requestsSeen } = {
   name: 'alexa',
   // Every marketplace is www.amazon.<marketplace> (the config validates the list).
   origin: (account) => `https://www.amazon.${account.marketplace}`,
@@ -44,7 +41,7 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
     return signIn(s);
   },
 
-  async inventory(s, cutoff): Promise<Counted> {
+  async inventory(s, cutoff): Promise<Inventory> {
     const state = stateOf(s);
     const listing = await onHistory(s, async () => {
       await learnEndpoint(s, state);
@@ -74,8 +71,7 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
 
   async delete(s, cutoff, found, onProgress) {
     const state = stateOf(s);
-    const counted = found as Counted;
-    const exact = counted.exact !== false;
+    const exact = found.exact;
     if (found.count === 0 && exact) return;
     await onHistory(s, () => deleteThroughPage(s, state.watch, {
       cutoff, everything: s.account.keep_days === 0, count: found.count, exact, oldest: found.oldest_at, newest: found.newest_at,
