@@ -6,6 +6,9 @@ import t from 'tap';
 import { sampledVariants, startSimulator } from '../../sim/server.ts';
 import { checkCase, matrixEnv } from '../helpers/alexa-matrix.ts';
 
+// Twelve whole purges in real Chromium: about a minute alone, more on a loaded machine.
+t.setTimeout(240_000);
+
 const sim = await startSimulator({ seed: 13, accounts: [] });
 t.teardown(() => sim.close());
 const env = matrixEnv(t, sim);

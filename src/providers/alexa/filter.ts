@@ -38,7 +38,7 @@ async function findOption(s: ProviderSession, target: Target): Promise<Locator |
   return scope ? locateNow(scope, target, s.observations) : locateNow(s.page, withoutText(target), s.observations);
 }
 
-async function waitOption(s: ProviderSession, target: Target, timeoutMs: number): Promise<Locator | undefined> {
+export async function waitOption(s: ProviderSession, target: Target, timeoutMs: number): Promise<Locator | undefined> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const found = await findOption(s, target);
@@ -53,9 +53,17 @@ async function openOption(s: ProviderSession, target: Target, what: string): Pro
   if (option) { s.observations.notes.push('date options: already visible'); return option; }
   const bar = await must(s, s.page, HISTORY.filterOpen, 'the filter button');
   await s.step('open the filter menu', () => bar.click());
-  option = await waitOption(s, target, FILTER_WAIT.reactMs);
-  if (option) { s.observations.notes.push('date options: one level (filter bar)'); return option; }
-  const submenu = await must(s, s.page, HISTORY.dateMenu, 'the date filter menu', 2_000);
+  // One level: the options show now. Two levels: the date submenu shows, folded.
+  let submenu: Locator | undefined;
+  const until = Date.now() + FILTER_WAIT.reactMs;
+  for (;;) {
+    option = await findOption(s, target);
+    if (option) { s.observations.notes.push('date options: one level (filter bar)'); return option; }
+    submenu = await locateNow(s.page, HISTORY.dateMenu, s.observations);
+    if (submenu || Date.now() >= until) break;
+    await s.sleep(100);
+  }
+  submenu ??= await must(s, s.page, HISTORY.dateMenu, 'the date filter menu', 2_000);
   await s.step('open the date filter', () => submenu.click());
   option = await waitOption(s, target, 5_000);
   if (!option) {
