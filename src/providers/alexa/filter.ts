@@ -209,6 +209,14 @@ export async function applyFilter(s: ProviderSession, watch: PageWatch, want: In
     typed.push(await setDay(s, start, range.first, 'start'));
     typed.push(await setDay(s, end, range.last, 'end'));
     await clickApplyIfShown(s);
+    // A page that rejects the dates says so and lists nothing: no need to wait the whole list time for it.
+    const until = Date.now() + FILTER_WAIT.listMs;
+    while (!watch.firstCallAfter(before) && Date.now() < until) {
+      const complaint = await locateNow(s.page, HISTORY.dateError);
+      const said = complaint ? (await complaint.innerText()).trim() : '';
+      if (said) fail(s, `the page rejected the dates typed ${typed.join(' – ')} (${dateOrderFor(s.account.marketplace)}): "${said.slice(0, 120)}"`);
+      await s.sleep(100);
+    }
   }
   let call = await watch.settledFirstCall(before, FILTER_WAIT.listMs, FILTER_WAIT.quietMs, s.sleep);
   if (!call && want.all) {

@@ -80,6 +80,8 @@ export const HISTORY = {
   dateStart: t('rvh.date_start', css('#date-start'), label(/^(start date|from|startdatum|von|beginn)$/i), css('input[type=date] >> nth=0')),
   dateEnd: t('rvh.date_end', css('#date-end'), label(/^(end date|to|enddatum|bis|ende)$/i), css('input[type=date] >> nth=1')),
   apply: t('rvh.apply', css('.apd-apply-button'), role('button', /^(apply|anwenden|übernehmen|done|fertig|ok)$/i)),
+  /** The custom range's complaint about the dates ("Enter a valid start and end date"). */
+  dateError: t('rvh.date_error', css('.date-error'), css('.react-datepicker-wrapper ~ [role=alert]')),
   /** What the filter bar says is applied ("Filter by: 10/01/2026 - 11/29/2026"). */
   filterLabel: t('rvh.filter_label', css('#filters-selected-bar'), role('button', /^(filter by|filtern nach)\b/i)),
   message: t('rvh.list_message', css('.full-width-message'), role('status')),
