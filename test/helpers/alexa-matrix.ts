@@ -14,6 +14,8 @@ import { PurgeEvents } from '../../src/purge/events.ts';
 import type { AccountResult } from '../../src/purge/events.ts';
 import { Recorder } from '../../src/purge/recorder.ts';
 import { PurgeRunner } from '../../src/purge/run.ts';
+import { checkSites, formatSiteChecks } from '../../src/purge/check-site.ts';
+import type { SiteCheck } from '../../src/purge/check-site.ts';
 import type { RunnerOptions } from '../../src/purge/run.ts';
 import type { Simulator, VariantCase } from '../../sim/server.ts';
 import type { SimAccountOptions } from '../../sim/state.ts';
@@ -57,11 +59,14 @@ export interface CaseOutcome {
   after: { inScope: number; kept: number };
   /** Recordings at or after the cut-off that a delete request removed (the simulator's own log). */
   deletedKept: number;
+  /** `check-site` run on the account just before the purge, and what the simulator saw deleted by it. */
+  check?: SiteCheck;
+  deletedByCheck?: number;
 }
 
 export interface MatrixEnv {
   /** Adds the simulator account of a case (idempotent), resets its recordings, runs one purge, reports. */
-  run(c: VariantCase, opts: { id: string; keepDays: number; recordings?: number; spanDays?: number; dryRun?: boolean }): Promise<CaseOutcome>;
+  run(c: VariantCase, opts: { id: string; keepDays: number; recordings?: number; spanDays?: number; dryRun?: boolean; checkSite?: boolean }): Promise<CaseOutcome>;
 }
 
 export function matrixEnv(t: Test, sim: Simulator, options: RunnerOptions = {}): MatrixEnv {
@@ -92,6 +97,13 @@ export function matrixEnv(t: Test, sim: Simulator, options: RunnerOptions = {}):
           config, recorder, events, log, vault: new SessionVault(config.state_dir), providers: PROVIDERS, launch,
           options: { ...TEST_RUNNER, ...options }, now: () => sim.control.now(),
         });
+        let check: SiteCheck | undefined;
+        let deletedByCheck: number | undefined;
+        if (opts.checkSite) {
+          // The walk signs in and saves the session; the purge after it reuses that session.
+          [check] = await checkSites({ config, log, vault: new SessionVault(config.state_dir), providers: PROVIDERS, launch }, config.accounts[0].id);
+          deletedByCheck = sim.control.deletedLog(opts.id).length;
+        }
         const startedAt = sim.control.now();
         let cutoff = expectedCutoff(opts.keepDays, startedAt, c.timeZone);
         const count = (from: number, to: number) => sim.control.remaining(opts.id, { from, to });
@@ -105,6 +117,7 @@ export function matrixEnv(t: Test, sim: Simulator, options: RunnerOptions = {}):
           result, cutoff, before,
           after: { inScope: count(-Infinity, cutoff - 1), kept: count(cutoff, Infinity) },
           deletedKept: sim.control.deletedLog(opts.id, { from: cutoff }).length,
+          check, deletedByCheck,
         };
       } finally {
         db.close();
@@ -117,8 +130,14 @@ export function matrixEnv(t: Test, sim: Simulator, options: RunnerOptions = {}):
 export async function checkCase(t: Test, env: MatrixEnv, c: VariantCase, i: number, keepDays = [7, 0, 3, 10][i % 4]): Promise<void> {
   // Per-item deletes (a page without a range delete) are slow by nature: fewer recordings there.
   const perItem = c.variant.rangeDelete === 'none';
-  const out = await env.run(c, { id: `m${i}`, keepDays, recordings: perItem ? 20 : 40, spanDays: 20 });
+  const out = await env.run(c, { id: `m${i}`, keepDays, recordings: perItem ? 20 : 40, spanDays: 20, checkSite: true });
   const r = out.result;
+  const check = out.check!;
+  t.ok(check.ok, `${c.name}: check-site finds every locator: ${check.error_kind ?? ''} ${check.message ?? ''}\n${formatSiteChecks([check])}`);
+  t.notOk(check.locators.some((l) => l.matched === 'none'), `${c.name}: check-site: no locator missing`);
+  t.ok(check.locators.some((l) => /^rvh\.(confirm|delete_one)$/.test(l.name) && /^(class|role|text)#/.test(l.matched)), `${c.name}: check-site reached the delete control`);
+  t.same(check.delete_requests, [], `${c.name}: check-site sent no delete request`);
+  t.equal(out.deletedByCheck, 0, `${c.name}: check-site deleted nothing (the simulator's log)`);
   t.equal(r.status, 'ok', `${c.name} keep_days ${keepDays}: ${r.error_kind ?? ''} ${r.error_message ?? ''} ${JSON.stringify(r.details.notes ?? [])} ${JSON.stringify(r.details.timings ?? {})}`);
   t.ok(out.before.inScope > 0, `${c.name}: ${out.before.inScope} recordings before the cut-off seeded`);
   t.equal(out.after.inScope, 0, `${c.name}: nothing before the cut-off left`);

@@ -1,6 +1,6 @@
 // Property: whatever the household's time zone, the marketplace, keep_days and the page's form, no recording at
 // or after the cut-off is ever deleted, and the purge still does its job. Checked through the simulator's own
-// log of deleted recordings. Random cases from fast-check (the seed is printed; VOICEWIPE_PROPERTY_SEED replays).
+// log of deleted recordings. Random cases from fast-check (a fixed seed in `npm test`; VOICEWIPE_PROPERTY_SEED and VOICEWIPE_PROPERTY_RUNS for others).
 import t from 'tap';
 import fc from 'fast-check';
 import { allVariants, startSimulator } from '../../sim/server.ts';
@@ -14,7 +14,7 @@ const variants = allVariants();
 const ZONES = ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'America/St_Johns', 'Asia/Kolkata',
   'Asia/Kathmandu', 'Asia/Tokyo', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'America/Sao_Paulo'];
 const MARKETPLACES = ['com', 'ca', 'co.uk', 'de', 'fr', 'it', 'es', 'in', 'com.au', 'co.jp', 'com.br'];
-const seed = Number(process.env.VOICEWIPE_PROPERTY_SEED) || Date.now() % 1_000_000;
+const seed = Number(process.env.VOICEWIPE_PROPERTY_SEED) || 20_261_201;
 const runs = Number(process.env.VOICEWIPE_PROPERTY_RUNS) || 5;
 
 t.test('no recording at or after the cut-off is ever deleted', async (t) => {

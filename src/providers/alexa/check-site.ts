@@ -3,16 +3,17 @@
 // confirm dialog and cancels it. Which fallback matched each locator is in the observations.
 import { PurgeError } from '../../purge/errors.ts';
 import type { ProviderSession } from '../types.ts';
-import { intendedFor, openConfirm } from './delete.ts';
+import { intendedFor, itemRoute, openConfirm } from './delete.ts';
+import { locate } from '../locate.ts';
 import { applyFilter, must } from './filter.ts';
 import { HISTORY_START, listRecords } from './history.ts';
-import { HISTORY } from './selectors.ts';
+import { ANY_RECORD, HISTORY } from './selectors.ts';
 import { learnEndpoint, onHistory, stateOf } from './session.ts';
 
 /** The locators the walk needs, in the order it meets them (the table's rows). */
 export const CHECKED_LOCATORS = [HISTORY.filterOpen, HISTORY.dateMenu, HISTORY.dateOptions, HISTORY.allHistory, HISTORY.customRange,
-  HISTORY.optionRadio, HISTORY.dateStart, HISTORY.dateEnd, HISTORY.apply, HISTORY.filterLabel, HISTORY.message, HISTORY.deleteAll,
-  HISTORY.confirm, HISTORY.cancel].map((t) => t.name);
+  HISTORY.optionRadio, HISTORY.dateStart, HISTORY.dateEnd, HISTORY.calendar, HISTORY.apply, HISTORY.filterLabel, HISTORY.deleteAll,
+  HISTORY.confirm, HISTORY.cancel, HISTORY.expand, HISTORY.moreActions, HISTORY.deleteOne].map((t) => t.name);
 
 /** Walks the flow; throws PurgeError where it stops. Never clicks the final delete. */
 export async function checkSite(s: ProviderSession, cutoff: number): Promise<void> {
@@ -40,8 +41,17 @@ export async function checkSite(s: ProviderSession, cutoff: number): Promise<voi
       s.observations.notes.push('the account has no recordings: the delete control cannot be shown');
       throw new PurgeError('page_changed', 'no recordings on the page, so the delete control and its dialog could not be checked');
     }
-    const link = await must(s, s.page, HISTORY.deleteAll, 'the "Delete all recordings" link');
     const deletesBefore = s.observations.delete_requests.length;
+    const link = await locate(s.page, HISTORY.deleteAll, 2_000, s.observations);
+    if (!link) {
+      // A page without a range delete: the run falls back to per-item deletes, so check the first row's control.
+      s.observations.locators[HISTORY.deleteAll.name] = 'not on this page';
+      s.observations.notes.push('no range delete on this page: the run deletes one by one (bounded); checked the first row\'s control');
+      const route = await itemRoute(s, s.page.locator(ANY_RECORD).first());
+      if (route.more) await s.page.keyboard.press('Escape');
+      if (s.observations.delete_requests.length > deletesBefore) throw new PurgeError('page_changed', 'finding a row\'s delete control sent a delete request');
+      return;
+    }
     await openConfirm(s, link);
     const cancel = await must(s, s.page, HISTORY.cancel, 'the cancel button of the delete dialog');
     await s.step('cancel the delete dialog', () => cancel.click());

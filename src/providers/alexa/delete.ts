@@ -90,9 +90,10 @@ async function deleteDisplayed(s: ProviderSession, link: Locator): Promise<void>
 
 /** How one record's delete button is reached, found on the first record and reused for the rest (each
  *  look-up is a round trip to the browser; a page does not mix layouts within one list). */
-interface ItemRoute { expand?: Candidate; more?: Candidate; remove: Candidate }
+export interface ItemRoute { expand?: Candidate; more?: Candidate; remove: Candidate }
 
-async function itemRoute(s: ProviderSession, box: Locator): Promise<ItemRoute> {
+/** Finds (opening the row's details or ⋮ menu as needed, never clicking delete) how a row is deleted. */
+export async function itemRoute(s: ProviderSession, box: Locator): Promise<ItemRoute> {
   const route: Partial<ItemRoute> = {};
   const pickOne = async (target: Target, timeoutMs: number): Promise<Candidate | undefined> => {
     const found = await locate(box, target, timeoutMs, s.observations);
