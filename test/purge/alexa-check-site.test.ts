@@ -14,7 +14,8 @@ import { runCli } from '../helpers/cli.ts';
 import { loadSimConfig } from '../helpers/purge.ts';
 import { quietLogger, testContext } from '../http/env.ts';
 
-t.setTimeout(240_000);
+// Real Chromium, and two CLI processes with their own: generous for a loaded machine.
+t.setTimeout(400_000);
 const sim = await startSimulator({
   seed: 19,
   accounts: [

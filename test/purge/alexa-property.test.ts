@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { allVariants, startSimulator } from '../../sim/server.ts';
 import { matrixEnv } from '../helpers/alexa-matrix.ts';
 
-t.setTimeout(240_000);
+// Real Chromium, one purge per run: generous for a loaded machine.
+t.setTimeout(400_000);
 const sim = await startSimulator({ seed: 17, accounts: [] });
 t.teardown(() => sim.close());
 const env = matrixEnv(t, sim);

@@ -6,7 +6,8 @@ import { startSimulator } from '../../sim/server.ts';
 import { matrixEnv } from '../helpers/alexa-matrix.ts';
 import type { VariantCase } from '../../sim/server.ts';
 
-t.setTimeout(240_000);
+// Real Chromium, six purges: generous for a loaded machine.
+t.setTimeout(400_000);
 const base = Date.UTC(2026, 10, 20, 12, 0);
 const started = Date.now();
 const sim = await startSimulator({ seed: 21, accounts: [], now: () => base + (Date.now() - started) });
