@@ -7,7 +7,9 @@ import type { Ctx, Route } from './http.ts';
 import { parseFaults } from './faults.ts';
 import type { SimFaults } from './faults.ts';
 import { cookieSuffix, token } from './state.ts';
-import type { LogEntry, SimAccount, SimAccountOptions, SimState } from './state.ts';
+import type { DeletedEntry, LogEntry, SimAccount, SimAccountOptions, SimState } from './state.ts';
+import { DEFAULT_VARIANT, parseSignin, parseVariant, resolveVariant } from './amazon/variants.ts';
+import type { AmazonVariant, ResolvedVariant, SigninVariant } from './amazon/variants.ts';
 
 export interface AccountSummary extends SimAccount {
   remaining: number;
@@ -21,6 +23,8 @@ export interface AccountSummary extends SimAccount {
   retention: string;
   /** Amazon session cookie names for this account's marketplace. */
   cookieNames: string[];
+  /** Amazon: the page variant as served (marketplace choices made). */
+  variant: ResolvedVariant;
 }
 
 export interface RequestFilter { account?: string; kind?: string; since?: number; pathPrefix?: string }
@@ -41,8 +45,19 @@ export interface SimControl {
   rotateCsrf(id: string): void;
   /** The person tapped "Approve" on the push notification. */
   approvePush(id: string): void;
-  /** What a person would read: the current authenticator code, the SMS code, the captcha characters. */
-  codes(id: string): { totp: string | null; sms: string | null; captcha: string | null };
+  /** What a person would read: the current authenticator code, the SMS or e-mailed code, the captcha characters. */
+  codes(id: string): { totp: string | null; sms: string | null; email: string | null; captcha: string | null };
+  /** Amazon: the account's page variant as served (marketplace choices made). */
+  variant(id: string): ResolvedVariant;
+  /** Amazon: merges into the account's page variant (a key set to null goes back to the default); the next page
+   *  load shows it. Unknown keys or values throw. */
+  setVariant(id: string, change: Partial<AmazonVariant>): ResolvedVariant;
+  /** Recordings deleted through the vendor's delete requests (per item or range), optionally only those whose own
+   *  timestamp is in [from, to] (ms, inclusive): the ground truth for "nothing newer than the cut-off was deleted". */
+  deletedLog(id: string, range?: { from?: number; to?: number }): DeletedEntry[];
+  /** Amazon sign-in page form (sim-wide). */
+  signin(): SigninVariant;
+  setSignin(change: Partial<SigninVariant>): SigninVariant;
   requests(filter?: RequestFilter): LogEntry[];
   clearRequests(): void;
   now(): number;
@@ -65,6 +80,7 @@ export function createControl(state: SimState): SimControl {
       faults: structuredClone(s.faults),
       retention: s.retention,
       cookieNames: s.account.vendor === 'amazon' ? [`at-${suffix}`, `sess-at-${suffix}`] : ['SID', 'OSID'],
+      variant: resolveVariant(s.variant, s.account.marketplace),
     };
   };
   return {
@@ -103,8 +119,31 @@ export function createControl(state: SimState): SimControl {
       return {
         totp: s.account.totpSecret ? totpCode(s.account.totpSecret, state.now()) : null,
         sms: s.account.mfa === 'sms' ? s.smsCode : null,
+        email: s.account.mfa === 'email' ? s.emailCode : null,
         captcha: s.captchaAnswer || null,
       };
+    },
+    variant(id) {
+      const s = state.account(id);
+      return resolveVariant(s.variant, s.account.marketplace);
+    },
+    setVariant(id, change) {
+      const s = state.account(id);
+      const parsed = parseVariant(change);
+      const next = { ...s.variant, ...parsed };
+      for (const [k, v] of Object.entries(change)) if (v === null || v === undefined) delete (next as Record<string, unknown>)[k];
+      s.variant = { ...DEFAULT_VARIANT, ...next };
+      return resolveVariant(s.variant, s.account.marketplace);
+    },
+    deletedLog(id, range = {}) {
+      const from = range.from ?? -Infinity;
+      const to = range.to ?? Infinity;
+      return state.account(id).deleted.filter((e) => e.ts >= from && e.ts <= to).map((e) => ({ ...e }));
+    },
+    signin: () => ({ ...state.signin }),
+    setSignin(change) {
+      state.signin = { ...state.signin, ...parseSignin(change) };
+      return { ...state.signin };
     },
     requests(filter = {}) {
       return state.log.filter((e) => (filter.account === undefined || e.account === filter.account)
@@ -130,7 +169,7 @@ function indexPage(ctx: Ctx, control: SimControl): void {
   const rows = control.accounts().map((a) => {
     const c = control.codes(a.id);
     return `<tr><td>${escapeHtml(a.id)}</td><td>${a.vendor}${a.vendor === 'amazon' ? ` (.${escapeHtml(a.marketplace)})` : ''}</td><td>${escapeHtml(a.email)}</td>
-<td><code>${escapeHtml(a.password)}</code></td><td>${a.mfa}</td><td><code>${c.totp ?? c.sms ?? ''}</code></td><td><code>${c.captcha ?? ''}</code></td>
+<td><code>${escapeHtml(a.password)}</code></td><td>${a.mfa}</td><td><code>${c.totp ?? c.sms ?? c.email ?? ''}</code></td><td><code>${c.captcha ?? ''}</code></td>
 <td>${a.remaining}</td><td><code>${escapeHtml(JSON.stringify(a.faults))}</code></td></tr>`;
   }).join('');
   html(ctx, `<!doctype html><meta charset="utf-8"><title>voicewipe simulator</title>
@@ -173,6 +212,11 @@ export function controlRoutes(control: SimControl): Route[] {
         if (action === 'rotate-csrf' && m === 'POST') { control.rotateCsrf(id); return json(ctx, { ok: true }); }
         if (action === 'approve-push' && m === 'POST') { control.approvePush(id); return json(ctx, { ok: true }); }
         if (action === 'codes' && m === 'GET') return json(ctx, control.codes(id));
+        if (action === 'variant') {
+          if (m === 'GET') return json(ctx, control.variant(id));
+          if (m === 'PUT' || m === 'POST' || m === 'PATCH') return json(ctx, control.setVariant(id, body() as Partial<AmazonVariant>));
+        }
+        if (action === 'deleted' && m === 'GET') return json(ctx, control.deletedLog(id, { from: num(q.get('from')), to: num(q.get('to')) }));
       }
       if (parts[0] === 'requests' && parts.length === 1) {
         if (m === 'DELETE') { control.clearRequests(); return json(ctx, { ok: true }); }
@@ -180,6 +224,10 @@ export function controlRoutes(control: SimControl): Route[] {
           return json(ctx, control.requests({ account: q.get('account') ?? undefined, kind: q.get('kind') ?? undefined,
             since: num(q.get('since')), pathPrefix: q.get('path') ?? undefined }));
         }
+      }
+      if (parts[0] === 'signin' && parts.length === 1) {
+        if (m === 'GET') return json(ctx, control.signin());
+        if (m === 'PUT' || m === 'POST' || m === 'PATCH') return json(ctx, control.setSignin(body() as Partial<SigninVariant>));
       }
       if (parts[0] === 'clock' && parts.length === 1) {
         if (m === 'POST') control.advanceClock(Number(body().advanceMs ?? 0));

@@ -209,14 +209,14 @@ export class RecordStore {
     return doomed.size;
   }
 
-  /** Removes every recording in [startMs, endMs]; returns how many. */
-  deleteRange(startMs: number, endMs: number): number {
+  /** Removes every recording in [startMs, endMs]; returns them. */
+  deleteRange(startMs: number, endMs: number): Recording[] {
     const lo = lowerBound(this.list, startMs);
     const hi = this.upper(endMs);
-    if (hi <= lo) return 0;
+    if (hi <= lo) return [];
     const removed = this.list.splice(lo, hi - lo);
     for (const r of removed) { this.byKey.delete(r.key); this.pending.delete(r.key); }
-    return removed.length;
+    return removed;
   }
 
   keysInRange(startMs: number, endMs: number): string[] {

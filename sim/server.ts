@@ -4,7 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiRoutes, DEFAULT_DELETE_PATH } from './amazon/api.ts';
 import { rvhRoutes } from './amazon/rvh.ts';
-import { amazonSession, signinRoutes, signinStyle } from './amazon/signin.ts';
+import { amazonSession, signinRoutes } from './amazon/signin.ts';
+import { parseSignin } from './amazon/variants.ts';
+import type { SigninVariant } from './amazon/variants.ts';
 import { createControl, controlRoutes } from './control.ts';
 import type { SimControl } from './control.ts';
 import { takeRefusal } from './faults.ts';
@@ -21,6 +23,8 @@ export type { SimFaults } from './faults.ts';
 export type { SimControl, AccountSummary, RequestFilter } from './control.ts';
 export type { LogEntry } from './state.ts';
 export { DEFAULT_DELETE_PATH } from './amazon/api.ts';
+export type { AmazonVariant, ResolvedVariant, SigninVariant, VariantCase } from './amazon/variants.ts';
+export { allVariants, sampledVariants, DEFAULT_VARIANT, LEGACY_VARIANT } from './amazon/variants.ts';
 
 export interface SimOptions {
   /** 0 (default) picks a free port. */
@@ -35,8 +39,10 @@ export interface SimOptions {
   sessionLifetimeMs?: number;
   /** Where the RVH page sends deletes (the real path is unknown). Default DEFAULT_DELETE_PATH. */
   deletePath?: string;
-  /** Amazon `/ap/signin`: email-first (default) or the combined email + password form. */
+  /** Amazon `/ap/signin`: email-first (default) or the combined email + password form (same as `signin.style`). */
   signinStyle?: 'email-first' | 'combined';
+  /** Amazon sign-in page form (sim-wide; `control.setSignin` changes it later). */
+  signin?: Partial<SigninVariant>;
   /** Clock override; the control API can also move the clock forward. */
   now?: () => number;
   /** Called for every request (after the reply), e.g. to print a log line in the CLI. */
@@ -92,7 +98,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     deletePath,
     now: opts.now,
   });
-  if (opts.signinStyle) signinStyle.set(state, opts.signinStyle);
+  state.signin = { ...state.signin, ...parseSignin({ style: opts.signinStyle, ...opts.signin }) };
   for (const a of opts.accounts ?? DEFAULT_ACCOUNTS) state.addAccount(a);
   const control = createControl(state);
 

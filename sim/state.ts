@@ -4,10 +4,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { encodeBase32 } from '../src/providers/totp.ts';
 import { RecordStore, generateRecordings, hashString } from './data.ts';
 import type { SimFaults } from './faults.ts';
+import { DEFAULT_SIGNIN, DEFAULT_VARIANT, parseVariant } from './amazon/variants.ts';
+import type { AmazonVariant, SigninVariant } from './amazon/variants.ts';
 
 export type Vendor = 'amazon' | 'google';
-/** How the second sign-in step works: `totp` is automatable; `sms` and `push` need a person. */
-export type MfaKind = 'none' | 'totp' | 'sms' | 'push';
+/** How the second sign-in step works: `totp` is automatable; `sms`, `push` and `email` (a code e-mailed, asked
+ *  for on `/ap/cvf`) need a person. */
+export type MfaKind = 'none' | 'totp' | 'sms' | 'push' | 'email';
 
 export interface SimAccountOptions {
   /** Stable id used by the control API (default: the email). */
@@ -25,6 +28,8 @@ export interface SimAccountOptions {
   /** Amazon: show the passkey upsell (`/webauthn/nudge`) after sign-in. */
   passkeyNudge?: boolean;
   faults?: SimFaults;
+  /** Amazon: the form of the voice history page (see sim/amazon/variants.ts); unset fields take DEFAULT_VARIANT. */
+  variant?: Partial<AmazonVariant>;
 }
 
 export interface SimAccount {
@@ -52,6 +57,12 @@ export interface AccountState {
   retention: 'forever' | '18m' | '3m' | 'none';
   /** The code a person would receive by SMS (shown by the control API). */
   smsCode: string;
+  /** The code a person would receive by e-mail (`mfa: email`, asked for on `/ap/cvf`). */
+  emailCode: string;
+  /** Amazon page variant (complete; resolved against the marketplace when a page is served). */
+  variant: AmazonVariant;
+  /** Every recording a delete request removed (or scheduled to remove), oldest request first. */
+  deleted: DeletedEntry[];
   /** Set by the control API: the person tapped "Approve" on their phone. */
   pushApproved: boolean;
   /** The characters of the captcha currently shown to this account's sign-in (for a person or a test). */
@@ -84,6 +95,16 @@ export interface LogEntry {
   body?: unknown;
 }
 
+/** One deleted recording: its own timestamp, when and through which kind of request it was deleted. */
+export interface DeletedEntry {
+  /** The recording's timestamp (ms). */
+  ts: number;
+  /** Simulator time of the delete request. */
+  at: number;
+  /** `item`: a per-item delete; `range`: a range delete (the filtered range, or All History). */
+  via: 'item' | 'range';
+}
+
 /** Amazon session cookie suffix per marketplace: `at-main` on .com, `at-acbuk` on .co.uk, … */
 export function cookieSuffix(marketplace: string): string {
   if (marketplace === 'com') return 'main';
@@ -102,6 +123,8 @@ export class SimState {
   readonly seed: number;
   sessionLifetimeMs: number;
   deletePath: string;
+  /** Amazon sign-in page form, for every account (the email page comes before the account is known). */
+  signin: SigninVariant = { ...DEFAULT_SIGNIN };
   private clockOffset = 0;
   private readonly baseNow: () => number;
 
@@ -146,6 +169,9 @@ export class SimState {
       faults: structuredClone(o.faults ?? {}),
       retention: 'forever',
       smsCode: '',
+      emailCode: '',
+      variant: { ...DEFAULT_VARIANT, ...parseVariant(o.variant ?? {}) },
+      deleted: [],
       pushApproved: false,
       captchaAnswer: '',
       csrfToken: token(),
@@ -174,6 +200,8 @@ export class SimState {
       customerId: a.customerId, keyStyle: 'google',
     }) : []);
     s.smsCode = String(100000 + (seed % 900000));
+    s.emailCode = String(100000 + ((seed >>> 7) % 900000));
+    s.deleted = [];
     // Page tokens survive a reset, so a test can reseed while a browser stays signed in.
     s.at ||= `AOeR${token(24)}:${nowMs}`;
     s.fsid ||= String(-(BigInt(seed) * 1000003n));
@@ -223,6 +251,13 @@ export class SimState {
     delete f.expireSessionAfter;
     this.expireSessions(state.account.id);
     return true;
+  }
+
+  /** Notes recordings a delete request removed; bounded like the request log. */
+  noteDeleted(s: AccountState, timestamps: Iterable<number>, via: DeletedEntry['via']): void {
+    const at = this.now();
+    for (const ts of timestamps) s.deleted.push({ ts, at, via });
+    if (s.deleted.length > 200_000) s.deleted.splice(0, s.deleted.length - 100_000);
   }
 
   record(entry: LogEntry): void {

@@ -59,6 +59,17 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  'check-site': {
+    summary: 'sign in and walk each account\'s purge up to, not including, the final delete; print which locators matched',
+    usage: 'voicewipe check-site [--account ID] [--json] [--config PATH]',
+    options: { ...configOption, account: { type: 'string' }, json: { type: 'boolean' } },
+    async run({ values }) {
+      const config = loadOrReport(values.config as string | undefined);
+      if (!config) return EXIT.usage;
+      const { checkSiteCommand } = await import('./purge/check-site.ts');
+      return checkSiteCommand(config, { accountId: values.account as string | undefined, json: values.json === true });
+    },
+  },
   'check-config': {
     summary: 'check a config file and list every problem in it',
     usage: 'voicewipe check-config [PATH] [--config PATH]',

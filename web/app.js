@@ -365,6 +365,7 @@
     node.setAttribute('aria-labelledby', title);
     $('.purge-one', node).addEventListener('click', () => purge({ account: account.id }));
     $('.dry-one', node).addEventListener('click', () => purge({ account: account.id, dry_run: true }));
+    $('.check-one', node).addEventListener('click', () => checkPage(account));
     $('.sign-in-one', node).addEventListener('click', () => window.voicewipeSignIn.open(account.id, account.name, () => {
       notice(`${account.name}: signed in. A purge of this account has started.`, 'ok');
       refreshStatus();
@@ -426,6 +427,7 @@
       $('.card-buttons', node).classList.toggle('off', !account.enabled);
       $('.purge-one', node).disabled = busy;
       $('.dry-one', node).disabled = busy;
+      $('.check-one', node).disabled = busy;
       $('.purge-one', node).setAttribute('aria-label', `Purge ${account.name} now`);
       $('.dry-one', node).setAttribute('aria-label', `Dry run for ${account.name}`);
       // Google always needs a person's sign-in; Amazon when its last run said so. Offered for both at any time.
@@ -586,6 +588,18 @@
     } else {
       notice(res.data?.error ?? `Could not start the purge (${res.status}).`, 'error');
     }
+  }
+
+  /** "Check the page": the purge walked up to, not including, the final delete; the evidence bundle to download. */
+  async function checkPage(account) {
+    notice(`Checking the page of ${account.name} up to the final delete (nothing is deleted)…`, 'info');
+    const path = `/api/accounts/${encodeURIComponent(account.id)}/check-site`;
+    const res = await api(path, { method: 'POST' });
+    if (res.status !== 200) { notice(res.data?.error ?? `Could not check the page (${res.status}).`, 'error'); return; }
+    const missing = res.data.locators.filter((l) => l.matched === 'none').map((l) => l.name);
+    notice(res.data.ok ? `${account.name}: the page check found every control.`
+      : `${account.name}: the page check stopped: ${res.data.message ?? ''}${missing.length ? ` (not found: ${missing.join(', ')})` : ''}`, res.data.ok ? 'ok' : 'error');
+    $('#notice').append(' ', el('a', { href: `${path}/bundle`, download: '', text: 'Download the evidence bundle' }));
   }
 
   async function toggleSchedule() {

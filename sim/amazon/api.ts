@@ -11,7 +11,25 @@ export const LIST_PATH = '/alexa-privacy/apd/rvh/customer-history-records-v2';
 export const RAH_LIST_PATH = '/alexa-privacy/apd/rah/alexa-history-records-v2';
 export const CSRF_PATH = '/alexa-privacy/apd/csrf-token';
 export const DEFAULT_DELETE_PATH = '/alexa-privacy/apd/rvh/delete-customer-history-records';
+/** Where the Review Alexa History page sends its deletes (not public: the simulator's guess). */
+export const RAH_DELETE_PATH = '/alexa-privacy/apd/rah/delete-alexa-history-records';
 export const PAGE_SIZE = 10;
+
+/** Review Alexa History record types (a guess): only voice interactions carry an `activityKey`. */
+const RAH_TYPES = { GENERAL: 'VOICE_INTERACTION', WAKE_WORD_ONLY: 'WAKE_WORD_ONLY', FALSE_WAKE_WORD: 'UNINTENDED_AUDIO' } as const;
+const ACTIVITY_KEY_PREFIX = 'amzn1.alexa.activity.';
+
+export function activityKeyOf(r: Recording): string | undefined {
+  return r.utteranceType === 'GENERAL' ? ACTIVITY_KEY_PREFIX + Buffer.from(r.key).toString('base64url') : undefined;
+}
+
+/** The record shape of the `rah` list call: `activityKey` (voice interactions only), `recordType`, no `recordKey`. */
+export function rahRecordJson(r: Recording) {
+  const { recordKey, recordType, ...rest } = recordJson(r);
+  void recordKey; void recordType;
+  const activityKey = activityKeyOf(r);
+  return { ...(activityKey ? { activityKey } : {}), recordType: RAH_TYPES[r.utteranceType], ...rest };
+}
 
 /** The record shape of vendors/alexa.md. */
 export function recordJson(r: Recording) {
@@ -82,7 +100,8 @@ async function listPage(ctx: Ctx, previous: unknown): Promise<ListResult | undef
   const start = Number(q.get('startTime') ?? cursor?.s ?? 0);
   const end = Number(q.get('endTime') ?? cursor?.e ?? ctx.state.now());
   if (!Number.isFinite(start) || !Number.isFinite(end)) { json(ctx, { message: 'startTime and endTime must be numbers' }, 400); return undefined; }
-  const size = Math.min(200, Math.max(1, Number(q.get('maxRecordSize')) || PAGE_SIZE));
+  // The facts: about 10 per call whatever maxRecordSize says (variant pageSize10, the default).
+  const size = acct.variant.pageSize10 ? PAGE_SIZE : Math.min(200, Math.max(1, Number(q.get('maxRecordSize')) || PAGE_SIZE));
   const stallFault = acct.faults.lazyLoadStall;
   if (cursor && stallFault) {
     ctx.kind += '.stalled';
@@ -105,6 +124,12 @@ async function list(ctx: Ctx): Promise<void> {
   if (ctx.account!.faults.redesign === 2) { json(ctx, { message: 'Not Found' }, 404); return; }
   if (!csrfOk(ctx)) { forbidden(ctx); return; }
   const body = jsonBody(ctx) as { previousRequestToken?: unknown } | undefined;
+  if (ctx.account!.variant.page === 'rah') {
+    // A Review Alexa History account: the classic call still answers, with nothing in it.
+    ctx.kind = 'amazon.list.empty_rah';
+    json(ctx, { customerHistoryRecords: [], encodedRequestToken: null, noDataFoundWithinTimeLimit: true, lastRecordTimestamp: null });
+    return;
+  }
   const page = await listPage(ctx, body?.previousRequestToken);
   if (!page) return;
   json(ctx, {
@@ -118,10 +143,12 @@ async function list(ctx: Ctx): Promise<void> {
 async function listRah(ctx: Ctx): Promise<void> {
   ctx.kind = 'amazon.list_rah';
   if (!csrfOk(ctx)) { forbidden(ctx); return; }
-  const body = jsonBody(ctx) as { paginationToken?: unknown } | undefined;
-  const page = await listPage(ctx, body?.paginationToken);
+  // Body `{"previousRequestToken": …}` (the facts); `paginationToken` is accepted too. The answer's cursor is
+  // `paginationToken`.
+  const body = jsonBody(ctx) as { previousRequestToken?: unknown; paginationToken?: unknown } | undefined;
+  const page = await listPage(ctx, body?.previousRequestToken ?? body?.paginationToken);
   if (!page) return;
-  json(ctx, { alexaHistoryRecords: page.records.map(recordJson), paginationToken: page.next });
+  json(ctx, { alexaHistoryRecords: page.records.map(rahRecordJson), paginationToken: page.next });
 }
 
 function csrfToken(ctx: Ctx): void {
@@ -129,12 +156,27 @@ function csrfToken(ctx: Ctx): void {
   text(ctx, ctx.account!.csrfToken);
 }
 
-/** Applies a delete to an account's store, honouring the silent no-op and eventual-consistency faults. */
-export function applyDelete(acct: AccountState, nowMs: number, keys: string[]): number {
+/** Applies a delete to an account's store, honouring the silent no-op and eventual-consistency faults, and
+ *  notes what it removed (or scheduled) in the account's deleted log. */
+export function applyDelete(ctx: Ctx, acct: AccountState, keys: string[], via: 'item' | 'range'): number {
   if (acct.faults.silentDelete) return 0;
+  const stamps: number[] = [];
+  for (const k of keys) { const r = acct.store.get(k); if (r) stamps.push(r.ts); }
+  ctx.state.noteDeleted(acct, stamps, via);
   const later = acct.faults.eventualConsistencyMs;
-  if (later) return acct.store.deleteLater(keys, nowMs + later);
+  if (later) return acct.store.deleteLater(keys, ctx.state.now() + later);
   return acct.store.deleteKeys(keys);
+}
+
+/** A range delete, both ends inclusive; one splice over the sorted array when no fault is in the way. */
+function deleteRange(ctx: Ctx, acct: AccountState, start: number, end: number): void {
+  const f = acct.faults;
+  if (!f.silentDelete && !f.eventualConsistencyMs) {
+    const removed = acct.store.deleteRange(start, end);
+    ctx.state.noteDeleted(acct, removed.map((r) => r.ts), 'range');
+    return;
+  }
+  applyDelete(ctx, acct, acct.store.keysInRange(start, end), 'range');
 }
 
 /** `POST <deletePath>` with `{"recordKeys": [...]}` (per item) or `{"startTime": ms, "endTime": ms}` (the
@@ -148,19 +190,53 @@ function remove(ctx: Ctx): void {
   ctx.logBody = body;
   const now = ctx.state.now();
   acct.store.settle(now);
-  let keys: string[];
   if (body && Array.isArray(body.recordKeys) && body.recordKeys.every((k) => typeof k === 'string')) {
-    keys = body.recordKeys as string[];
+    applyDelete(ctx, acct, body.recordKeys as string[], 'item');
   } else if (body && typeof body.startTime === 'number' && typeof body.endTime === 'number') {
-    const f = acct.faults;
-    // Fast path for the common case: one splice over the sorted array.
-    if (!f.silentDelete && !f.eventualConsistencyMs) { acct.store.deleteRange(body.startTime, body.endTime); json(ctx, { success: true }); return; }
-    keys = acct.store.keysInRange(body.startTime, body.endTime);
+    deleteRange(ctx, acct, body.startTime, body.endTime);
   } else {
     json(ctx, { success: false, message: 'Expected recordKeys or startTime/endTime' }, 400);
     return;
   }
-  applyDelete(acct, now, keys);
+  json(ctx, { success: true });
+}
+
+/** The store key of a record named the RAH way: by `activityKey`, or (types without one) by type + timestamp +
+ *  device serial. Undefined when no such record exists. */
+function rahKey(acct: AccountState, ref: unknown): string | undefined {
+  if (typeof ref === 'string') {
+    if (!ref.startsWith(ACTIVITY_KEY_PREFIX)) return undefined;
+    const key = Buffer.from(ref.slice(ACTIVITY_KEY_PREFIX.length), 'base64url').toString('utf8');
+    return acct.store.get(key) ? key : undefined;
+  }
+  const r = ref as { recordType?: unknown; timestamp?: unknown; deviceSerialNumber?: unknown } | null;
+  if (!r || typeof r.timestamp !== 'number') return undefined;
+  const found = acct.store.page(r.timestamp, r.timestamp, 1)[0];
+  if (!found || found.deviceSerial !== r.deviceSerialNumber || RAH_TYPES[found.utteranceType] !== r.recordType) return undefined;
+  return found.key;
+}
+
+/** `POST RAH_DELETE_PATH` (a guess): `{"activityKeys": [...]}`, `{"records": [{recordType, timestamp,
+ *  deviceSerialNumber}]}` for records without a key, or `{"startTime": ms, "endTime": ms}` (inclusive). */
+function removeRah(ctx: Ctx): void {
+  ctx.kind = 'amazon.delete_rah';
+  const acct = ctx.account!;
+  if (!csrfOk(ctx)) { forbidden(ctx); return; }
+  const body = jsonBody(ctx) as { activityKeys?: unknown; records?: unknown; startTime?: unknown; endTime?: unknown } | undefined;
+  ctx.logBody = body;
+  acct.store.settle(ctx.state.now());
+  const refs = Array.isArray(body?.activityKeys) ? body.activityKeys : Array.isArray(body?.records) ? body.records : undefined;
+  if (refs) {
+    const keys = refs.map((ref) => rahKey(acct, ref));
+    if (keys.some((k) => k === undefined)) { json(ctx, { success: false, message: 'Unknown activity' }, 404); return; }
+    applyDelete(ctx, acct, keys as string[], 'item');
+  } else if (body && typeof body.startTime === 'number' && typeof body.endTime === 'number') {
+    if (acct.variant.rangeDelete === 'none') { json(ctx, { success: false, message: 'Range deletion is not supported' }, 400); return; }
+    deleteRange(ctx, acct, body.startTime, body.endTime);
+  } else {
+    json(ctx, { success: false, message: 'Expected activityKeys, records or startTime/endTime' }, 400);
+    return;
+  }
   json(ctx, { success: true });
 }
 
@@ -177,5 +253,6 @@ export function apiRoutes(deletePath: string): Route[] {
     r('POST', RAH_LIST_PATH, listRah),
     r('GET', CSRF_PATH, csrfToken),
     r('POST', deletePath, remove),
+    r('POST', RAH_DELETE_PATH, removeRah),
   ];
 }

@@ -52,8 +52,8 @@ export function signinShell(title: string, inner: string): string {
 }
 
 /** The signed-in shell: dark Amazon header, Alexa Privacy sub-navigation. */
-export function appShell(title: string, inner: string, head = '', bodyClass = ''): string {
-  return `<!doctype html><html lang="en-us"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+export function appShell(title: string, inner: string, head = '', bodyClass = '', lang = 'en-us'): string {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta name="viewport" content="width=device-width,initial-scale=1">${head}
 <style>${BASE_CSS}
 body{background:#fff}
@@ -78,7 +78,7 @@ h1.page-title{font-size:28px;font-weight:400;margin:10px 0 6px}
 <div class="nav-line">Hello, Account<b>Account &amp; Lists</b></div><div class="nav-line">Returns<b>&amp; Orders</b></div></div>
 <div id="nav-main"><a href="#">☰ All</a><a href="#">Today's Deals</a><a href="#">Alexa Privacy</a><a href="#">Devices</a></div></header>
 <nav id="privacy-nav" aria-label="Alexa Privacy">
-<a href="/alexa-privacy/apd/rvh" class="${title.includes('Voice') ? 'selected' : ''}">Review Voice History</a>
+<a href="/alexa-privacy/apd/rvh" class="${/Voice|Alexa History|verlauf/i.test(title) ? 'selected' : ''}">${escapeHtml(title.includes('Manage') ? 'Review Voice History' : title)}</a>
 <a href="#">Your Smart Home Device History</a>
 <a href="/alexa-privacy/apd/myad" class="${title.includes('Manage') ? 'selected' : ''}">Manage Your Alexa Data</a></nav>
 ${inner}</body></html>`;

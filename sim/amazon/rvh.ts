@@ -1,27 +1,57 @@
 // The Review Voice History page: a client-side page (see rvh-client.js) with the class names of
 // vendors/alexa.md, or, under the `redesign` fault, renamed ones (level 1) or a different page altogether (level 2).
+// The account's variant (sim/amazon/variants.ts) decides the filter depth, date fields, Apply button, language,
+// and whether it is the 2026 Review Alexa History page instead.
 import { readFileSync } from 'node:fs';
 import { escapeHtml, html, redirect } from '../http.ts';
 import type { Ctx, Route } from '../http.ts';
-import { CSRF_PATH, LIST_PATH, RAH_LIST_PATH } from './api.ts';
+import { CSRF_PATH, LIST_PATH, RAH_DELETE_PATH, RAH_LIST_PATH } from './api.ts';
+import { resolveVariant } from './variants.ts';
+import type { Language } from './variants.ts';
 import { appShell } from './pages.ts';
 import { RVH_PATH, signinUrl } from './signin.ts';
 import { retentionPage } from './pages.ts';
 
 const CLIENT = readFileSync(new URL('./rvh-client.js', import.meta.url), 'utf8');
 
+// `{range}` and `{device}` are filled in by the page. English texts: the fact sheet's where it has them, ours
+// otherwise; German: the issue's list, the rest our translation (sim/README.md says which is which).
 const TEXTS = {
   title: 'Review Voice History', sub: 'Review, listen to and delete voice recordings associated with your account.',
-  filterBy: 'Filter by:', dateLabel: 'Date', today: 'Today', yesterday: 'Yesterday', week: 'Last 7 days', all: 'All History',
-  custom: 'Custom', startDate: 'Start date', endDate: 'End date', apply: 'Apply', badDates: 'Enter a valid start and end date.',
-  listLabel: 'Voice recordings', loading: 'Loading more…', end: 'End of list', none: 'No records found',
-  error: 'Something went wrong. Please try again later.', retry: 'Try again', deleteAll: 'Delete all recordings for',
-  deleteOne: 'Delete recording', confirmDelete: 'Delete', cancel: 'Cancel', expand: 'Show details',
-  confirmText: 'Your voice recordings for the selected range will be deleted. This cannot be undone.',
+  filterBy: 'Filter by:', dateLabel: 'Date', deviceLabel: 'Device', allDevices: 'All devices', today: 'Today', yesterday: 'Yesterday',
+  week: 'Last 7 days', all: 'All History', custom: 'Custom', startDate: 'Start date', endDate: 'End date', apply: 'Apply',
+  badDates: 'Enter a valid start and end date.', listLabel: 'Voice recordings', loading: 'Loading more…', end: 'End of list',
+  none: 'No records found', error: 'Something went wrong. Please try again later.', retry: 'Try again',
+  deleteAll: 'Delete all recordings for {range}', deleteOne: 'Delete recording', confirmDelete: 'Delete', cancel: 'Cancel',
+  expand: 'Show details', confirmText: 'Your voice recordings for the selected range will be deleted. This cannot be undone.',
   deletedOne: 'Recording deleted.', deletedAll: 'Deletion requested. It may take some time for recordings to be deleted.',
   deleteFailed: 'We could not delete the recording(s). Please try again.', noText: 'No text stored',
   notIntended: 'Audio was not intended for Alexa', noResponse: 'No response', heardAs: 'Heard as', moreActions: 'More actions for this recording',
+  rahTitle: 'Review Alexa History', rahSub: 'Review and delete your interactions with Alexa.', activityOn: 'Activity on {device}',
+  moreOptions: 'More options', deleteActivity: 'Delete activity', deleteAllActivity: 'Delete all activity for {range}',
+  rahConfirmText: 'All Alexa activity for the selected range will be deleted, including voice recordings. This cannot be undone.',
+  deletedActivity: 'Activity deleted.', choose: 'Choose', prevMonth: 'Previous Month', nextMonth: 'Next Month',
 };
+
+const TEXTS_DE: typeof TEXTS = {
+  title: 'Sprachverlauf überprüfen', sub: 'Sprachaufnahmen, die mit Ihrem Konto verknüpft sind, überprüfen, anhören und löschen.',
+  filterBy: 'Filtern nach:', dateLabel: 'Datum', deviceLabel: 'Gerät', allDevices: 'Alle Geräte', today: 'Heute', yesterday: 'Gestern',
+  week: 'Letzte 7 Tage', all: 'Gesamter Verlauf', custom: 'Benutzerdefiniert', startDate: 'Startdatum', endDate: 'Enddatum', apply: 'Anwenden',
+  badDates: 'Geben Sie ein gültiges Start- und Enddatum ein.', listLabel: 'Sprachaufnahmen', loading: 'Weitere werden geladen…',
+  end: 'Ende der Liste', none: 'Keine Einträge gefunden', error: 'Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.',
+  retry: 'Erneut versuchen', deleteAll: 'Alle Aufnahmen für {range} löschen', deleteOne: 'Aufnahme löschen', confirmDelete: 'Löschen',
+  cancel: 'Abbrechen', expand: 'Details anzeigen',
+  confirmText: 'Ihre Sprachaufnahmen für den ausgewählten Zeitraum werden gelöscht. Dies kann nicht rückgängig gemacht werden.',
+  deletedOne: 'Aufnahme gelöscht.', deletedAll: 'Löschung angefordert. Es kann einige Zeit dauern, bis die Aufnahmen gelöscht sind.',
+  deleteFailed: 'Die Aufnahme(n) konnten nicht gelöscht werden. Bitte versuchen Sie es erneut.', noText: 'Kein Text gespeichert',
+  notIntended: 'Audio war nicht für Alexa bestimmt', noResponse: 'Keine Antwort', heardAs: 'Erkannt als', moreActions: 'Weitere Aktionen für diese Aufnahme',
+  rahTitle: 'Alexa-Verlauf überprüfen', rahSub: 'Überprüfen und löschen Sie Ihre Interaktionen mit Alexa.', activityOn: 'Aktivität auf {device}',
+  moreOptions: 'Weitere Optionen', deleteActivity: 'Aktivität löschen', deleteAllActivity: 'Alle Aktivitäten für {range} löschen',
+  rahConfirmText: 'Alle Alexa-Aktivitäten im ausgewählten Zeitraum werden gelöscht, auch die Sprachaufnahmen. Dies kann nicht rückgängig gemacht werden.',
+  deletedActivity: 'Aktivität gelöscht.', choose: 'Wählen Sie', prevMonth: 'Vorheriger Monat', nextMonth: 'Nächster Monat',
+};
+
+const TEXTS_BY_LANGUAGE: Record<Language, typeof TEXTS> = { en: TEXTS, de: TEXTS_DE };
 
 // Level 0: the documented selectors. Level 1: same roles, labels and texts, renamed classes and ids, per-item
 // delete moved into an overflow menu and "Delete all" moved below the toolbar. Level 2: nothing matches.
@@ -60,10 +90,11 @@ const LEVELS = [
     },
     ids: { filtersBar: 'r-1', filterMenu: 'r-2', custom: 'r-3', dateStart: 'r-4', dateEnd: 'r-5' },
     texts: {
-      ...TEXTS, title: 'Alexa activity', sub: 'Everything you asked Alexa, in one place.', filterBy: 'Showing:', dateLabel: 'Time period',
+      ...TEXTS, title: 'Alexa activity', rahTitle: 'Alexa activity', sub: 'Everything you asked Alexa, in one place.', filterBy: 'Showing:', dateLabel: 'Time period',
       today: 'Past day', yesterday: 'Day before', week: 'This week', all: 'Everything', custom: 'Pick dates', listLabel: 'Activity',
-      loading: 'Fetching…', end: "You're all caught up", none: 'Nothing here yet', deleteAll: 'Clear activity from', deleteOne: 'Remove',
-      confirmDelete: 'Clear', expand: 'More', moreActions: 'Options',
+      loading: 'Fetching…', end: "You're all caught up", none: 'Nothing here yet', deleteAll: 'Clear activity from {range}', deleteOne: 'Remove',
+      confirmDelete: 'Clear', expand: 'More', moreActions: 'Options', deleteAllActivity: 'Clear activity from {range}', deleteActivity: 'Remove',
+      activityOn: 'On {device}', moreOptions: 'Options',
     },
     layout: 'moved', listStyle: 'rah', csrfMeta: 'anti-csrftoken-a2z',
   },
@@ -113,28 +144,64 @@ const CSS = `
 .apd-large-block-button,.vh-btn,.x9h6,.x9h7{display:block;width:100%;border-radius:100px;padding:8px;margin-top:10px;font-size:14px;cursor:pointer;border:1px solid #D5D9D9;background:#fff}
 .button-red,.vh-btn-danger,.x9h6{background:#CC0C39;border-color:#CC0C39;color:#fff}
 .apd-toast{position:fixed;bottom:24px;left:50%;transform:translateX(-50%);background:#232F3E;color:#fff;padding:10px 18px;border-radius:8px;z-index:60}
+.filter-menu.inline-filter-menu{position:static;width:auto;box-shadow:none;margin-bottom:8px}
+.expanded-filter-menu>div{border-bottom:1px solid #eee;padding:4px 0}
+.filter-by-date-menu>button[aria-expanded],.filter-by-device-menu>button{cursor:pointer}
+.a-icon-radio{display:inline-block;width:14px;height:14px;border:1px solid #888C8C;border-radius:50%;cursor:pointer;flex:none}
+.a-icon-radio[aria-checked=true],[aria-checked=true]>.a-icon-radio{border:4px solid #007185}
+.filter-by-date-option.icon-only{cursor:default}
+.react-datepicker{display:inline-block;border:1px solid #aeaeae;border-radius:4px;background:#fff;margin:4px 0 8px;font-size:12px}
+.react-datepicker__header{background:#f0f0f0;border-bottom:1px solid #aeaeae;padding:6px;display:flex;justify-content:space-between;align-items:center}
+.react-datepicker__navigation{background:none;border:0;cursor:pointer;font-size:14px}
+.react-datepicker__week{display:flex}
+.react-datepicker__day-name,.react-datepicker__day{width:26px;line-height:26px;text-align:center;margin:1px}
+.react-datepicker__day{cursor:pointer;border-radius:4px}.react-datepicker__day:hover{background:#f0f0f0}
+.react-datepicker__day--outside-month{color:#aaa}.react-datepicker__day--disabled{color:#ccc;cursor:default}
+.react-datepicker__day--selected{background:#216ba5;color:#fff}
+.react-datepicker-wrapper input[readonly]{background:#fafafa;cursor:pointer}
+.selected-filter-label{font-weight:700}
+.delete-all-activity-button{background:#fff;border:1px solid #D5D9D9;border-radius:100px;padding:6px 16px;cursor:pointer}
+.delete-all-activity-button:disabled{color:#999;cursor:default}
+.date-section{margin:14px 0}.date-section-header{font-size:16px;font-weight:700;margin:0 0 6px;padding-bottom:4px;border-bottom:1px solid #e7e7e7}
+.utterance-row{border:1px solid #D5D9D9;border-radius:12px;padding:12px 16px;margin:8px 0;background:#fff}
+.utterance-text{font-size:16px;font-weight:700}.alexa-response-text{color:#333;margin-top:2px}
+.activity-line{display:flex;gap:10px;align-items:center;color:#565959;font-size:13px;margin-top:6px;position:relative}
+.activity-menu-button{margin-left:auto;background:none;border:0;cursor:pointer;width:30px;height:30px;border-radius:50%;font-size:18px}
+.activity-menu-button:hover{background:#F0F2F2}
+.activity-menu{position:absolute;right:0;top:30px;background:#fff;border:1px solid #D5D9D9;border-radius:8px;box-shadow:0 4px 14px rgba(0,0,0,.15);z-index:5}
+.activity-menu button{background:none;border:0;padding:10px 18px;cursor:pointer;white-space:nowrap}
 `;
 
 /** `GET /alexa-privacy/apd/rvh` (and `/activity`): the page shell, the CSRF meta tag and the client script. */
 function rvhPage(ctx: Ctx): void {
   const acct = ctx.account!;
-  const level = LEVELS[acct.faults.redesign ?? 0] ?? LEVELS[0];
-  ctx.kind = 'amazon.rvh';
+  const redesign = acct.faults.redesign ?? 0;
+  const level = LEVELS[redesign] ?? LEVELS[0];
+  const variant = resolveVariant(acct.variant, acct.account.marketplace);
+  // The redesign fault wins over the page kind: its pages are the "unknown future" ones.
+  const rah = variant.page === 'rah' && redesign === 0;
+  const texts = redesign === 2 ? level.texts : TEXTS_BY_LANGUAGE[variant.language];
+  ctx.kind = rah ? 'amazon.rah' : 'amazon.rvh';
   const config = {
     ...level,
-    listPath: level.listStyle === 'rah' ? RAH_LIST_PATH : LIST_PATH,
+    texts,
+    layout: rah ? 'rah' : level.layout,
+    listStyle: rah ? 'rah' : level.listStyle,
+    variant,
+    listPath: rah || level.listStyle === 'rah' ? RAH_LIST_PATH : LIST_PATH,
     csrfPath: CSRF_PATH,
-    deletePath: ctx.state.deletePath,
+    deletePath: rah || level.listStyle === 'rah' ? RAH_DELETE_PATH : ctx.state.deletePath,
     serverNow: ctx.state.now(),
     defaultFilter: 'all',
     signinUrl: signinUrl(RVH_PATH),
   };
+  const title = rah ? texts.rahTitle : texts.title;
   const head = `<meta name="${level.csrfMeta}" content="${escapeHtml(acct.csrfToken)}"><style>${CSS}</style>`;
-  const body = `<div class="rvh-wrap"><h1 class="page-title">${escapeHtml(level.texts.title)}</h1><div class="page-sub">${escapeHtml(level.texts.sub)}</div>
+  const body = `<div class="rvh-wrap"><h1 class="page-title">${escapeHtml(title)}</h1><div class="page-sub">${escapeHtml(rah ? texts.rahSub : texts.sub)}</div>
 <div id="rvh-root"></div></div>
 <script type="application/json" id="rvh-config">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
 <script>${CLIENT}</script>`;
-  html(ctx, appShell(level.texts.title, body, head, 'a-m-us a-aui_72554-c'));
+  html(ctx, appShell(title, body, head, 'a-m-us a-aui_72554-c', variant.language === 'de' ? 'de-de' : 'en-us'));
 }
 
 function toSignin(ctx: Ctx): void {

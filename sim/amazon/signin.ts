@@ -11,7 +11,7 @@ import { signinShell } from './pages.ts';
 
 export const RVH_PATH = '/alexa-privacy/apd/rvh';
 
-type Stage = 'email' | 'password' | 'captcha' | 'mfa' | 'push' | 'nudge';
+type Stage = 'email' | 'password' | 'captcha' | 'mfa' | 'push' | 'nudge' | 'email-code';
 
 interface SignInFlow {
   id: string;
@@ -97,9 +97,27 @@ function emailPage(ctx: Ctx, flow: SignInFlow, error?: string, combined = false)
     : `<div class="a-row"><input id="continue" class="a-button-primary" type="submit" value="Continue" aria-labelledby="continue-announce"><span id="continue-announce" hidden>Continue</span></div>`;
   html(ctx, signinShell('Amazon Sign-In', `${errorBox(error)}<form name="signIn" method="post" action="/ap/signin" novalidate>${hidden(flow)}
 <div class="a-box"><h1>Sign in</h1>
-<div class="a-row"><label class="a-form-label" for="ap_email">Email or mobile phone number</label>
-<input type="email" maxlength="128" id="ap_email" name="email" value="${escapeHtml(email)}" class="a-input-text" autocomplete="username"></div>
+${emailField(ctx.state.signin.emailField, email)}
 ${password}${LEGAL}</div></form>${NEW_TO}`));
+}
+
+/** The email field: the documented `#ap_email`, or the 2025–2026 `#ap_email_login` ("Enter mobile number or email"). */
+function emailField(kind: 'ap_email' | 'ap_email_login', email: string): string {
+  const label = kind === 'ap_email_login' ? 'Enter mobile number or email' : 'Email or mobile phone number';
+  return `<div class="a-row"><label class="a-form-label" for="${kind}">${label}</label>
+<input type="email" maxlength="128" id="${kind}" name="email" value="${escapeHtml(email)}" class="a-input-text" autocomplete="username"></div>`;
+}
+
+/** `/ap/cvf` asking for a code sent by e-mail: a person has to read their mail. */
+function emailCodePage(ctx: Ctx, flow: SignInFlow, acct: AccountState, error?: string): void {
+  const masked = acct.account.email.replace(/^(.).*(@.*)$/, '$1***$2');
+  html(ctx, signinShell('Authentication required', `${errorBox(error)}<form id="verification-code-form" method="post" action="/ap/cvf/verify">${hidden(flow)}
+<div class="a-box"><h1>Verify it's you</h1>
+<p>To continue, complete this verification step. We've sent a One Time Password (OTP) to the email ${escapeHtml(masked)}. Please enter it below.</p>
+<div class="a-row"><label class="a-form-label" for="cvf-input-code">Enter OTP</label>
+<input type="tel" id="cvf-input-code" name="code" maxlength="6" class="a-input-text" autocomplete="one-time-code"></div>
+<div class="a-row"><input class="a-button-primary" id="cvf-submit-otp-button" type="submit" value="Submit code"></div>
+<a id="cvf-resend-link" href="#">Resend OTP</a></div></form>`));
 }
 
 function passwordPage(ctx: Ctx, flow: SignInFlow, email: string, error?: string): void {
@@ -170,6 +188,7 @@ function afterPassword(ctx: Ctx, flow: SignInFlow, acct: AccountState): void {
   const trusted = devicesOf(ctx.state).get(ctx.cookies[`rmd-${suffix}`] ?? '') === acct.account.id;
   if (acct.account.mfa === 'none' || (trusted && acct.account.mfa !== 'push')) { finish(ctx, flow, acct); return; }
   if (acct.account.mfa === 'push') { flow.stage = 'push'; acct.pushApproved = false; redirect(ctx, `/ap/cvf?arb=${flow.id}`, 303); return; }
+  if (acct.account.mfa === 'email') { flow.stage = 'email-code'; redirect(ctx, `/ap/cvf?arb=${flow.id}`, 303); return; }
   flow.stage = 'mfa';
   redirect(ctx, `/ap/mfa?arb=${flow.id}`, 303);
 }
@@ -196,7 +215,7 @@ function finish(ctx: Ctx, flow: SignInFlow, acct: AccountState): void {
 
 function getSignin(ctx: Ctx): void {
   const flow = currentFlow(ctx, true)!;
-  const combined = ctx.url.pathname === '/ap/signin' && (ctx.url.searchParams.get('style') === 'combined' || signinStyle.get(ctx.state) === 'combined');
+  const combined = ctx.url.pathname === '/ap/signin' && (ctx.url.searchParams.get('style') === 'combined' || ctx.state.signin.style === 'combined');
   ctx.kind = 'amazon.signin.page';
   emailPage(ctx, flow, undefined, combined);
 }
@@ -229,12 +248,14 @@ function getCvf(ctx: Ctx): void {
   if (!flow || !acct) { redirect(ctx, signinUrl(RVH_PATH)); return; }
   if (flow.stage === 'captcha') { ctx.kind = 'amazon.signin.captcha'; captchaPage(ctx, flow, acct); return; }
   if (flow.stage === 'push') { ctx.kind = 'amazon.signin.push'; pushPage(ctx, flow); return; }
+  if (flow.stage === 'email-code') { ctx.kind = 'amazon.signin.email_code'; emailCodePage(ctx, flow, acct); return; }
   redirect(ctx, signinUrl(flow.returnTo));
 }
 
 function postCaptcha(ctx: Ctx): void {
   const flow = currentFlow(ctx, false);
   const acct = flowAccount(ctx, flow);
+  if (flow && acct && flow.stage === 'email-code') { verifyEmailCode(ctx, flow, acct); return; }
   if (!flow || !acct || flow.stage !== 'captcha') { redirect(ctx, signinUrl(RVH_PATH), 303); return; }
   const answer = (form(ctx).get('cvf_captcha_input') ?? '').trim().toUpperCase();
   if (!acct.captchaAnswer || answer !== acct.captchaAnswer) {
@@ -244,6 +265,13 @@ function postCaptcha(ctx: Ctx): void {
   delete acct.faults.captchaNextSignIn;
   acct.captchaAnswer = '';
   afterPassword(ctx, flow, acct);
+}
+
+function verifyEmailCode(ctx: Ctx, flow: SignInFlow, acct: AccountState): void {
+  const ok = (form(ctx).get('code') ?? '').replace(/\s/g, '') === acct.emailCode;
+  ctx.kind = ok ? 'amazon.signin.email_code_ok' : 'amazon.signin.email_code_bad';
+  if (!ok) { emailCodePage(ctx, flow, acct, 'Invalid OTP. Please check your code and try again.'); return; }
+  finish(ctx, flow, acct);
 }
 
 function pollPush(ctx: Ctx): void {
@@ -301,9 +329,6 @@ function signout(ctx: Ctx): void {
   for (const name of Object.keys(ctx.cookies)) if (/^(at|sess-at|x|ubid)-/.test(name) || name === 'session-id') clearCookie(ctx, name);
   redirect(ctx, signinUrl(RVH_PATH));
 }
-
-/** Sim-wide choice of the `/ap/signin` form: email-first (default) or combined email + password. */
-export const signinStyle = new WeakMap<SimState, 'email-first' | 'combined'>();
 
 export function signinRoutes(): Route[] {
   const r = (method: Route['method'], path: string, handle: Route['handle']): Route =>

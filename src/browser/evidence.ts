@@ -33,7 +33,7 @@ export function stripSecrets(text: string, secrets: Iterable<string>): string {
 }
 
 // Runs in the page: a copy of the document without values, scripts, hidden fields or token-like attributes.
-function sanitizedDocument(): string {
+export function sanitizedDocument(): string {
   const copy = document.documentElement.cloneNode(true) as HTMLElement;
   copy.querySelectorAll('script, noscript, template, iframe').forEach((el) => { el.textContent = ''; el.removeAttribute('src'); });
   copy.querySelectorAll('input, textarea, select, option').forEach((el) => {

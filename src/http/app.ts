@@ -10,6 +10,7 @@ import { formatValidationErrors } from './schemas.ts';
 import { compressAssets, securityHeaders } from './security.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { checkSiteRoutes } from './routes/check-site.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -107,6 +108,7 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
     app.register(sessionRoutes, api);
     app.register(signInRoutes, api);
     app.register(pageRoutes, api);
+    app.register(checkSiteRoutes, api);
   }
   return app;
 }

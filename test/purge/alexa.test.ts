@@ -6,6 +6,9 @@ import { startSimulator } from '../../sim/server.ts';
 import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
 import { purgeEnv } from '../helpers/purge.ts';
 
+// Six real purges in Chromium: generous for a loaded machine.
+t.setTimeout(400_000);
+
 const sim = await startSimulator({
   seed: 11,
   accounts: [

@@ -11,7 +11,8 @@ t.before(async () => {
   sim = await startSimulator({
     seed: 3,
     accounts: [
-      { id: 'a', vendor: 'amazon', email: 'a@example.com', password: 'pw-a', mfa: 'totp', recordings: 5000, spanDays: 300 },
+      // Honours maxRecordSize (the page the simulator served before issue 13), to see many records in one call.
+      { id: 'a', vendor: 'amazon', email: 'a@example.com', password: 'pw-a', mfa: 'totp', recordings: 5000, spanDays: 300, variant: { pageSize10: false } },
       { id: 'sms', vendor: 'amazon', email: 'sms@example.com', password: 'pw-sms', mfa: 'sms', recordings: 10 },
       { id: 'push', vendor: 'amazon', email: 'push@example.com', password: 'pw-push', mfa: 'push', recordings: 10 },
       { id: 'plain', vendor: 'amazon', email: 'plain@example.com', password: 'pw-plain', recordings: 200, spanDays: 30 },
@@ -78,8 +79,13 @@ t.test('JSON list: CSRF, cursor paging with overlapping pages, range', async (t)
   const empty = await (await listRecords(sim, jar, csrf, 'startTime=1&endTime=2', null)).json() as ListReply;
   t.same(empty, { customerHistoryRecords: [], encodedRequestToken: null, noDataFoundWithinTimeLimit: true, lastRecordTimestamp: null });
   const mid = end - 10 * 86_400_000;
+  const big = await (await listRecords(sim, jar, csrf, `startTime=${mid}&endTime=${end}&maxRecordSize=200`, null)).json() as ListReply;
+  t.equal(big.customerHistoryRecords.length, 10, 'maxRecordSize is ignored: 10 per call (default variant)');
+  sim.control.setVariant('plain', { pageSize10: false });
   const ranged = await (await listRecords(sim, jar, csrf, `startTime=${mid}&endTime=${end}&maxRecordSize=200`, null)).json() as ListReply;
-  t.equal(ranged.customerHistoryRecords.length, sim.control.remaining('plain', { from: mid, to: end }), 'startTime/endTime bound the list');
+  t.equal(ranged.customerHistoryRecords.length, sim.control.remaining('plain', { from: mid, to: end }), 'startTime/endTime bound the list (pageSize10 off: maxRecordSize honoured)');
+  sim.control.setVariant('plain', { pageSize10: null } as never);
+  t.equal(sim.control.variant('plain').pageSize10, true, 'null puts a variant key back to its default');
 
   t.equal((await request(sim, new Jar(), '/alexa-privacy/apd/csrf-token')).status, 401, 'no session → 401');
 });

@@ -74,8 +74,9 @@ t.test('sign-in with a TOTP code, lazy loading, filter, per-item and bulk delete
   await page.waitForFunction(() => document.querySelectorAll('.apd-content-box').length > 10);
   t.pass('scrolling loads more');
 
-  // Filter: Yesterday (day boundaries in the browser's time zone).
+  // Filter: Yesterday (day boundaries in the browser's time zone), two levels deep (the default variant).
   await page.click('#filters-selected-bar > button');
+  await page.click('#filter-menu > div.expanded-filter-menu div.filter-by-date-menu button');
   await page.locator('div.filter-options-list .filter-by-date-option', { hasText: 'Yesterday' }).click();
   const shown = await loadAll(page);
   const [from, to] = await page.evaluate(() => {
@@ -101,6 +102,7 @@ t.test('sign-in with a TOTP code, lazy loading, filter, per-item and bulk delete
 
   // Bulk delete of a custom range.
   await page.click('#filters-selected-bar > button');
+  await page.click('div.filter-by-date-menu button');
   await page.click('#custom-date-range-filter');
   const [start, end, startMs, endMs] = await page.evaluate(() => {
     const f = (d: Date) => `${String(d.getMonth() + 1).padStart(2, '0')}/${String(d.getDate()).padStart(2, '0')}/${d.getFullYear()}`;
@@ -116,7 +118,7 @@ t.test('sign-in with a TOTP code, lazy loading, filter, per-item and bulk delete
   const inRange = sim.control.remaining('walk', { from: startMs, to: endMs });
   const outside = sim.control.remaining('walk') - inRange;
   t.ok(inRange > 0, 'range has records');
-  t.match(await page.locator('.delete-displayed-recordings-text').textContent(), `Delete all recordings for ${start} - ${end}`);
+  t.match(await page.locator('.delete-displayed-recordings-text').textContent(), `Delete all recordings for ${start} – ${end}`);
   await page.click('.delete-displayed-recordings-text.clickable.enabled');
   await page.click('.apd-large-block-button.button-red');
   await page.waitForSelector('.full-width-message:has-text("No records found")');

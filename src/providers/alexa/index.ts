@@ -1,60 +1,33 @@
-// The Amazon Alexa provider: sign in (saved session first), count through the page's own list request, delete
-// through the page, and observe the delete requests the page sends (their path is not public).
+// The Amazon Alexa provider: sign in (saved session first), count through the list call the page itself makes
+// (classic or Review Alexa History), delete whole days through the page after reading the range back, and
+// observe the delete requests the page sends (their path is not public).
 import { PurgeError } from '../../purge/errors.ts';
-import type { Inventory, Provider, ProviderSession } from '../types.ts';
-import { deleteThroughPage, isDeleteResponse } from './delete.ts';
-import { HISTORY_START, SignedOut, endpointFromUrl, listRecords } from './history.ts';
-import type { ListEndpoint } from './history.ts';
-import { PATHS } from './selectors.ts';
-import { onHistoryPage, openHistory, signIn } from './signin.ts';
+import type { Inventory, KeptList, Provider, ProviderSession } from '../types.ts';
+import { CHECKED_LOCATORS, checkSite, requestsSeen } from './check-site.ts';
+import { deleteThroughPage } from './delete.ts';
+import { HISTORY_START, LIST_LIMITS, listRecords } from './history.ts';
+import { ANY_RECORD, PATHS } from './selectors.ts';
+import { learnEndpoint, onHistory, stateOf } from './session.ts';
+import type { AlexaSession } from './session.ts';
+import { onHistoryPage, signIn } from './signin.ts';
 
-interface AlexaSession {
-  /** The list endpoint the page itself used (classic or "new Alexa"); the classic one until seen. */
-  endpoint: ListEndpoint;
-  /** Timestamps of the records in scope at the last count, for progress per range. */
-  inScope: number[];
-  resignedIn: boolean;
-}
 
-const sessions = new WeakMap<ProviderSession, AlexaSession>();
-
-function stateOf(s: ProviderSession): AlexaSession {
-  let state = sessions.get(s);
-  if (!state) {
-    const created: AlexaSession = { endpoint: { path: PATHS.list, style: 'v2' }, inScope: [], resignedIn: false };
-    state = created;
-    sessions.set(s, created);
-    s.page.on('request', (request) => {
-      const seen = endpointFromUrl(request.url());
-      if (seen && request.method() === 'POST') created.endpoint = seen;
-    });
-    s.page.on('response', (response) => {
-      if (!isDeleteResponse(response)) return;
-      const request = response.request();
-      s.observations.delete_requests.push({ method: request.method(), path: new URL(request.url()).pathname, status: response.status() });
-    });
+/** A count of 0 while the page shows records is a changed page, never "nothing to delete": the call we count
+ *  through must list what the page's own call listed. */
+async function checkNotBlind(s: ProviderSession, state: AlexaSession): Promise<void> {
+  const rows = await s.page.locator(ANY_RECORD).count();
+  if (rows === 0) return;
+  const call = state.watch.lastFirstCall();
+  if (!call || call.start === null || call.end === null) {
+    throw new PurgeError('page_changed', `the page shows ${rows} recordings but sent no list call we know: the count would be blind`);
   }
-  return state;
-}
-
-/** Runs `fn` on the history page; when Amazon signed the session out mid-run, signs in again once. */
-async function onHistory<T>(s: ProviderSession, fn: () => Promise<T>): Promise<T> {
-  const state = stateOf(s);
-  if (!(await onHistoryPage(s.page))) await openHistory(s);
-  try {
-    if (!(await onHistoryPage(s.page))) throw new SignedOut();
-    return await fn();
-  } catch (err) {
-    if (!(err instanceof SignedOut)) throw err;
-    if (state.resignedIn) throw new PurgeError('needs_login', 'Amazon signed the session out again right after signing in');
-    state.resignedIn = true;
-    s.observations.notes.push('the session expired during the run; signed in again');
-    await signIn(s);
-    return fn();
+  const look = await listRecords(s, state.endpoint, call.start, call.end, 5_000, true);
+  if (look.records.size === 0) {
+    throw new PurgeError('page_changed', `the page shows ${rows} recordings but ${state.endpoint.path} lists none for the same range: the count would be blind`);
   }
 }
 
-export const alexa: Provider = {
+export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promise<KeptList>; checkSite: typeof checkSite; checkedLocators: string[]; requestsSeen: typeof requestsSeen } = {
   name: 'alexa',
   // Every marketplace is www.amazon.<marketplace> (the config validates the list).
   origin: (account) => `https://www.amazon.${account.marketplace}`,
@@ -70,24 +43,42 @@ export const alexa: Provider = {
 
   async inventory(s, cutoff): Promise<Inventory> {
     const state = stateOf(s);
-    const records = await onHistory(s, () => listRecords(s, state.endpoint, HISTORY_START, cutoff - 1));
-    state.inScope = [...records.values()].filter((ts) => ts < cutoff);
+    const listing = await onHistory(s, async () => {
+      await learnEndpoint(s, state);
+      return listRecords(s, state.endpoint, HISTORY_START, cutoff - 1, LIST_LIMITS.countMs);
+    });
     let oldest: number | null = null;
     let newest: number | null = null;
-    for (const ts of state.inScope) {
+    for (const ts of listing.records.values()) {
       if (oldest === null || ts < oldest) oldest = ts;
       if (newest === null || ts > newest) newest = ts;
     }
-    return { count: state.inScope.length, exact: true, oldest_at: oldest, newest_at: newest };
+    const count = listing.records.size;
+    if (!listing.complete) s.observations.notes.push(`counted at least ${count}: ${listing.stopped}; deleting goes ahead`);
+    if (count === 0) await checkNotBlind(s, state);
+    return { count, exact: listing.complete, oldest_at: oldest, newest_at: newest };
   },
 
-  async delete(s, cutoff, _found, onProgress) {
+  async kept(s, cutoff) {
     const state = stateOf(s);
-    if (state.inScope.length === 0) return;
-    await onHistory(s, () => deleteThroughPage(s, {
-      cutoff,
-      everything: s.account.keep_days === 0,
-      timestamps: state.inScope,
+    const listing = await onHistory(s, async () => {
+      await learnEndpoint(s, state);
+      // Nothing can be newer than now; a day's margin for a vendor clock ahead of ours.
+      return listRecords(s, state.endpoint, cutoff, Math.max(cutoff, s.now()) + 86_400_000, LIST_LIMITS.keptMs);
+    });
+    return { items: listing.records, complete: listing.complete };
+  },
+
+  async delete(s, cutoff, found, onProgress) {
+    const state = stateOf(s);
+    const exact = found.exact;
+    if (found.count === 0 && exact) return;
+    await onHistory(s, () => deleteThroughPage(s, state.watch, {
+      cutoff, everything: s.account.keep_days === 0, count: found.count, exact, oldest: found.oldest_at, newest: found.newest_at,
     }, onProgress));
   },
+
+  checkSite,
+  checkedLocators: CHECKED_LOCATORS,
+  requestsSeen,
 };

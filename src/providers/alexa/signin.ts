@@ -59,6 +59,9 @@ export async function signIn(s: ProviderSession): Promise<'session_reused' | 'si
     if (await locateNow(page, SIGN_IN.captcha, observations)) {
       throw new PurgeError('captcha', 'Amazon wants a person to solve a captcha before signing in');
     }
+    if (await locateNow(page, SIGN_IN.cvfCode, observations)) {
+      throw new PurgeError('mfa_required', 'Amazon sent a verification code by e-mail or text message, which only a person can read: sign in once from the status page');
+    }
     if (await locateNow(page, SIGN_IN.approval, observations)) {
       throw new PurgeError('mfa_required', 'Amazon wants the sign-in approved on a phone (push notification)');
     }

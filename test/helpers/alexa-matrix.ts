@@ -1,0 +1,148 @@
+// The Alexa purge against the simulator's page variants (sim/amazon/variants.ts): one account per case, each
+// run through the real PurgeRunner with its own config (the case's time zone), all in one shared Chromium, and
+// checked through the simulator's control API, never through the product's own report.
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Test } from 'tap';
+import { launchBrowser } from '../../src/browser/launch.ts';
+import type { RunBrowser } from '../../src/browser/launch.ts';
+import { SessionVault } from '../../src/browser/vault.ts';
+import { openDatabase } from '../../src/db/open.ts';
+import { createLogger } from '../../src/log.ts';
+import { PROVIDERS } from '../../src/providers/index.ts';
+import { PurgeEvents } from '../../src/purge/events.ts';
+import type { AccountResult } from '../../src/purge/events.ts';
+import { Recorder } from '../../src/purge/recorder.ts';
+import { PurgeRunner } from '../../src/purge/run.ts';
+import { checkSites, formatSiteChecks } from '../../src/purge/check-site.ts';
+import type { SiteCheck } from '../../src/purge/check-site.ts';
+import type { RunnerOptions } from '../../src/purge/run.ts';
+import type { Simulator, VariantCase } from '../../sim/server.ts';
+import type { SimAccountOptions } from '../../sim/state.ts';
+import { TEST_RUNNER, loadSimConfig } from './purge.ts';
+
+/** One Chromium for every case of a test file: a run's close() leaves it open; the test's teardown closes it. */
+export function sharedBrowser(t: Test): (config: Parameters<typeof launchBrowser>[0]) => Promise<RunBrowser> {
+  let shared: Promise<RunBrowser> | undefined;
+  t.teardown(async () => { if (shared) await (await shared).close(); });
+  return async (config) => {
+    shared ??= launchBrowser(config);
+    const browser = await shared;
+    return { ...browser, close: async () => {}, kill: () => browser.kill() };
+  };
+}
+
+/** The start of the local day `keepDays` before the day of `now` in `timeZone` (keep_days 0: `now` itself),
+ *  computed here with Intl, independently of the product. */
+export function expectedCutoff(keepDays: number, now: number, timeZone: string): number {
+  if (keepDays === 0) return now;
+  const parts = (t: number) => Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  }).formatToParts(t).filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+  const today = parts(now);
+  const wanted = Date.UTC(today.year, today.month - 1, today.day - keepDays);
+  // The instant whose local wall time is 00:00 of that date: correct by the zone's offset, twice for DST days.
+  let guess = wanted;
+  for (let i = 0; i < 3; i++) {
+    const p = parts(guess);
+    const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+    guess += wanted - wall;
+  }
+  return guess;
+}
+
+export interface CaseOutcome {
+  result: AccountResult;
+  cutoff: number;
+  /** Seeded before the run: in scope (before the cut-off) and kept (at or after it). */
+  before: { inScope: number; kept: number };
+  after: { inScope: number; kept: number };
+  /** Recordings at or after the cut-off that a delete request removed (the simulator's own log). */
+  deletedKept: number;
+  /** `check-site` run on the account just before the purge, and what the simulator saw deleted by it. */
+  check?: SiteCheck;
+  deletedByCheck?: number;
+}
+
+export interface MatrixEnv {
+  /** Adds the simulator account of a case (idempotent), resets its recordings, runs one purge, reports. */
+  run(c: VariantCase, opts: { id: string; keepDays: number; recordings?: number; spanDays?: number; dryRun?: boolean; checkSite?: boolean }): Promise<CaseOutcome>;
+}
+
+export function matrixEnv(t: Test, sim: Simulator, options: RunnerOptions = {}): MatrixEnv {
+  const launch = sharedBrowser(t);
+  const base = t.testdir();
+  const added = new Set<string>();
+  let n = 0;
+  return {
+    async run(c, opts) {
+      const account: SimAccountOptions = {
+        id: opts.id, vendor: 'amazon', email: `${opts.id}@example.com`, password: `pw-${opts.id}`, mfa: n % 2 === 0 ? 'totp' : 'none',
+        marketplace: c.marketplace, recordings: opts.recordings ?? 40, spanDays: opts.spanDays ?? 20, variant: c.variant,
+      };
+      if (!added.has(opts.id)) { sim.control.addAccount(account); added.add(opts.id); }
+      sim.control.reset(opts.id, { recordings: account.recordings, spanDays: account.spanDays });
+      sim.control.setVariant(opts.id, c.variant);
+      sim.control.setSignin(c.signin);
+      n++;
+      const dir = join(base, `${opts.id}-${n}`);
+      const { config } = loadSimConfig(sim, { dir, accounts: [{ sim: opts.id, keep_days: opts.keepDays }], timezone: c.timeZone, stepTimeoutSeconds: 15, logLevel: 'warn' });
+      const log = createLogger({ level: 'warn', destination: new Writable({ write(_c, _e, cb) { cb(); } }) });
+      const { db } = openDatabase(join(config.state_dir, 'voicewipe.db'));
+      try {
+        const events = new PurgeEvents(() => {});
+        const recorder = new Recorder(db);
+        recorder.attach(events);
+        const runner = new PurgeRunner({
+          config, recorder, events, log, vault: new SessionVault(config.state_dir), providers: PROVIDERS, launch,
+          options: { ...TEST_RUNNER, ...options }, now: () => sim.control.now(),
+        });
+        let check: SiteCheck | undefined;
+        let deletedByCheck: number | undefined;
+        if (opts.checkSite) {
+          // The walk signs in and saves the session; the purge after it reuses that session.
+          [check] = await checkSites({ config, log, vault: new SessionVault(config.state_dir), providers: PROVIDERS, launch }, config.accounts[0].id);
+          deletedByCheck = sim.control.deletedLog(opts.id).length;
+        }
+        const startedAt = sim.control.now();
+        let cutoff = expectedCutoff(opts.keepDays, startedAt, c.timeZone);
+        const count = (from: number, to: number) => sim.control.remaining(opts.id, { from, to });
+        const before = { inScope: count(-Infinity, cutoff - 1), kept: count(cutoff, Infinity) };
+        const summary = await runner.start({ trigger: 'cli', dryRun: opts.dryRun }).done;
+        const result = summary.results[0];
+        // keep_days 0: the cut-off is the run's own start, a moment after ours.
+        const ran = new Date(String(result.details.cutoff)).getTime();
+        if (opts.keepDays === 0 && ran >= startedAt && ran <= sim.control.now()) cutoff = ran;
+        return {
+          result, cutoff, before,
+          after: { inScope: count(-Infinity, cutoff - 1), kept: count(cutoff, Infinity) },
+          deletedKept: sim.control.deletedLog(opts.id, { from: cutoff }).length,
+          check, deletedByCheck,
+        };
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+/** One case: the purge must succeed, leave nothing before the cut-off and delete nothing at or after it. */
+export async function checkCase(t: Test, env: MatrixEnv, c: VariantCase, i: number, keepDays = [7, 0, 3, 10][i % 4]): Promise<void> {
+  // Per-item deletes (a page without a range delete) are slow by nature: fewer recordings there.
+  const perItem = c.variant.rangeDelete === 'none';
+  const out = await env.run(c, { id: `m${i}`, keepDays, recordings: perItem ? 20 : 40, spanDays: 20, checkSite: true });
+  const r = out.result;
+  const check = out.check!;
+  t.ok(check.ok, `${c.name}: check-site finds every locator: ${check.error_kind ?? ''} ${check.message ?? ''}\n${formatSiteChecks([check])}`);
+  t.notOk(check.locators.some((l) => l.matched === 'none'), `${c.name}: check-site: no locator missing`);
+  t.ok(check.locators.some((l) => /^rvh\.(confirm|delete_one)$/.test(l.name) && /^(class|role|text)#/.test(l.matched)), `${c.name}: check-site reached the delete control`);
+  t.same(check.delete_requests, [], `${c.name}: check-site sent no delete request`);
+  t.equal(out.deletedByCheck, 0, `${c.name}: check-site deleted nothing (the simulator's log)`);
+  t.equal(r.status, 'ok', `${c.name} keep_days ${keepDays}: ${r.error_kind ?? ''} ${r.error_message ?? ''} ${JSON.stringify(r.details.notes ?? [])} ${JSON.stringify(r.details.timings ?? {})}`);
+  t.ok(out.before.inScope > 0, `${c.name}: ${out.before.inScope} recordings before the cut-off seeded`);
+  t.equal(out.after.inScope, 0, `${c.name}: nothing before the cut-off left`);
+  t.equal(out.deletedKept, 0, `${c.name}: no recording at or after the cut-off was deleted`);
+  t.equal(out.after.kept, out.before.kept, `${c.name}: all ${out.before.kept} recordings at or after the cut-off kept`);
+  t.equal(new Date(String(r.details.cutoff)).getTime(), out.cutoff, `${c.name}: the run's cut-off is the start of the local day (or the run)`);
+}
+

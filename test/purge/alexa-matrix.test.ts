@@ -1,0 +1,26 @@
+// The whole Alexa purge (sign-in, count, delete, verify) against a sample of the page variants the facts allow
+// (sim/amazon/variants.ts, sampledVariants): every value of every dimension at least once, in one Chromium.
+// Checked through the simulator: everything before the cut-off gone, nothing at or after it deleted.
+// The full cross product runs in the reliability suite (test/reliability/alexa-matrix.test.ts).
+import t from 'tap';
+import { sampledVariants, startSimulator } from '../../sim/server.ts';
+import { checkCase, matrixEnv } from '../helpers/alexa-matrix.ts';
+
+// Twelve whole purges and site checks in real Chromium: about two minutes alone; a machine shared with other
+// heavy work (a loaded CI box) can take several times that, hence the generous bound.
+t.setTimeout(600_000);
+
+const sim = await startSimulator({ seed: 13, accounts: [] });
+t.teardown(() => sim.close());
+const env = matrixEnv(t, sim);
+const cases = sampledVariants(12);
+
+t.test('the sample covers every dimension', async (t) => {
+  const pages = new Set(cases.map((c) => c.variant.page ?? 'rvh'));
+  t.same([...pages].sort(), ['rah', 'rvh']);
+  t.ok(new Set(cases.map((c) => c.marketplace)).size >= 6, 'several marketplaces');
+});
+
+for (const [i, c] of cases.entries()) {
+  t.test(c.name, async (t) => { await checkCase(t, env, c, i); });
+}
