@@ -377,14 +377,14 @@
     loading = false;
     setDeleteAll(shown > 0);
     if (done) setMessage(shown > 0 ? T.end : T.none);
-    else { setMessage(T.loading); if (visible(message)) loadMore(); }
+    else { setMessage(T.loading); watchListEnd(); }
   }
 
-  function visible(e) {
-    const r = e.getBoundingClientRect();
-    return r.top < window.innerHeight && r.bottom >= 0;
-  }
-  new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); }).observe(message);
+  // Observing anew makes the observer report the current state once, so a list end that stayed in view while a
+  // page was loading still loads the next one (a plain observer only reports changes).
+  const listEnd = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); });
+  function watchListEnd() { listEnd.unobserve(message); listEnd.observe(message); }
+  listEnd.observe(message);
 
   function dayText(ts) {
     const today = midnight(now());
