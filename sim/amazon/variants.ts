@@ -175,27 +175,40 @@ function caseName(v: Partial<AmazonVariant>, marketplace: string, timeZone: stri
 }
 
 /**
- * Every combination that matters: each page structure on each matrix marketplace, the time zone rotating so that
- * every marketplace meets every zone across the structures, and the sign-in forms rotating too. Deterministic.
+ * Every combination that matters (deterministic, about 170 cases):
+ * - each page structure once (filter depth × radio icon × date input × Apply on both pages, and the RAH page
+ *   without a range delete), marketplace, time zone and sign-in form rotating;
+ * - each date input × Apply × matrix marketplace on the default page (typing and parsing depend on the
+ *   marketplace's date order and language);
+ * - each marketplace × time zone pair not met yet, on the default page (day boundaries);
+ * - a page that honours maxRecordSize, once per page kind.
  */
 export function allVariants(): VariantCase[] {
   const out: VariantCase[] = [];
+  const names = new Set<string>();
   const signins: SigninVariant[] = [];
   for (const style of SIGNIN_DIMENSIONS.style) for (const emailField of SIGNIN_DIMENSIONS.emailField) signins.push({ style, emailField });
+  const add = (variant: Partial<AmazonVariant>, marketplace: string, timeZone: string, signin: SigninVariant): void => {
+    const name = caseName(variant, marketplace, timeZone, signin);
+    if (names.has(name)) return;
+    names.add(name);
+    out.push({ name, marketplace, timeZone, variant, signin });
+  };
+  const zone = (i: number) => MATRIX_TIME_ZONES[i % MATRIX_TIME_ZONES.length];
+  const market = (i: number) => MATRIX_MARKETPLACES[i % MATRIX_MARKETPLACES.length];
   let i = 0;
-  for (const variant of structures()) {
-    for (const [m, marketplace] of MATRIX_MARKETPLACES.entries()) {
-      const timeZone = MATRIX_TIME_ZONES[(i + m * 2) % MATRIX_TIME_ZONES.length];
-      const signin = signins[(i + m) % signins.length];
-      out.push({ name: caseName(variant, marketplace, timeZone, signin), marketplace, timeZone, variant, signin });
+  for (const variant of structures()) { add(variant, market(i), zone(i * 2), signins[i % signins.length]); i++; }
+  for (const dateInput of VARIANT_DIMENSIONS.dateInput) {
+    for (const apply of VARIANT_DIMENSIONS.apply) {
+      for (const marketplace of MATRIX_MARKETPLACES) { add({ dateInput, apply }, marketplace, zone(i), signins[i % signins.length]); i++; }
     }
-    i++;
   }
-  // The one flag a marketplace does not decide: a page that honours maxRecordSize, once per page kind.
-  for (const page of VARIANT_DIMENSIONS.page) {
-    const variant: Partial<AmazonVariant> = { page, pageSize10: false };
-    out.push({ name: caseName(variant, 'com', 'UTC', DEFAULT_SIGNIN), marketplace: 'com', timeZone: 'UTC', variant, signin: DEFAULT_SIGNIN });
+  for (const marketplace of MATRIX_MARKETPLACES) {
+    for (const timeZone of MATRIX_TIME_ZONES) {
+      if (!out.some((c) => c.marketplace === marketplace && c.timeZone === timeZone)) add({}, marketplace, timeZone, DEFAULT_SIGNIN);
+    }
   }
+  for (const page of VARIANT_DIMENSIONS.page) add({ page, pageSize10: false }, 'com', 'UTC', DEFAULT_SIGNIN);
   return out;
 }
 
