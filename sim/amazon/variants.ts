@@ -14,7 +14,8 @@ export interface AmazonVariant {
   /** `text`: react-datepicker-like text fields typed in the page's date order; `text+calendar`: the same with a
    *  calendar to pick a day; `calendar`: read-only fields, days picked in the calendar; `date`: `<input type=date>`. */
   dateInput: 'text' | 'text+calendar' | 'calendar' | 'date';
-  /** The typed date order: `marketplace` (default) or forced: `mdy` MM/DD/YYYY, `dmy` DD/MM/YYYY, `dmy.` DD.MM.YYYY, `ymd` YYYY/MM/DD. */
+  /** The typed date order: `marketplace` (default; a German page is always DD.MM.YYYY) or forced: `mdy` MM/DD/YYYY,
+   *  `dmy` DD/MM/YYYY, `dmy.` DD.MM.YYYY, `ymd` YYYY/MM/DD. */
   dateOrder: 'marketplace' | DateOrder;
   /** An Apply button under the custom range; without it the range applies when a field changes (blur, Enter, a calendar pick). */
   apply: boolean;
@@ -80,7 +81,8 @@ export function resolveVariant(v: AmazonVariant, marketplace: string): ResolvedV
   const language: Language = v.language === 'marketplace' ? (marketplace === 'de' ? 'de' : 'en') : v.language;
   let dateOrder: DateOrder;
   if (v.dateOrder !== 'marketplace') dateOrder = v.dateOrder;
-  else if (marketplace === 'de') dateOrder = language === 'de' ? 'dmy.' : 'dmy';
+  else if (language === 'de') dateOrder = 'dmy.';
+  else if (marketplace === 'de') dateOrder = 'dmy';
   else dateOrder = MARKETPLACE_DATE_ORDER[marketplace] ?? 'mdy';
   const locale = language === 'de' ? 'de-DE' : LOCALES[marketplace] ?? 'en-US';
   return { ...v, language, dateOrder, locale, datePattern: DATE_PATTERNS[dateOrder] };
