@@ -165,7 +165,7 @@ function structures(): Array<Partial<AmazonVariant>> {
 
 function caseName(v: Partial<AmazonVariant>, marketplace: string, timeZone: string, signin: SigninVariant): string {
   const parts = [v.page ?? DEFAULT_VARIANT.page, `d${v.filterDepth ?? DEFAULT_VARIANT.filterDepth}`];
-  if (v.rangeDelete === 'none') parts.push('no-range-delete');
+  if (v.rangeDelete === 'none' && v.page === 'rah') parts.push('no-range-delete');
   else {
     if (v.radioIcon) parts.push('radio');
     parts.push(v.dateInput ?? DEFAULT_VARIANT.dateInput, v.apply === false ? 'no-apply' : 'apply');
@@ -252,4 +252,19 @@ export function sampledVariants(limit = 12): VariantCase[] {
     for (const f of facetsOf[best]) covered.add(f);
   }
   return picked;
+}
+
+/** A random case for property tests: every dimension drawn independently (also the combinations `allVariants()`
+ *  leaves out: forced date orders, languages), any marketplace, any matrix time zone. `rand` returns [0, 1). */
+export function randomVariantCase(rand: () => number): VariantCase {
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(rand() * values.length)];
+  const variant: Record<string, unknown> = {};
+  for (const [k, values] of Object.entries(VARIANT_DIMENSIONS)) variant[k] = pick(values as readonly unknown[]);
+  const v = variant as unknown as AmazonVariant;
+  const marketplace = pick(Object.keys(MARKETPLACE_DATE_ORDER));
+  const timeZone = pick(MATRIX_TIME_ZONES);
+  const signin: SigninVariant = { style: pick(SIGNIN_DIMENSIONS.style), emailField: pick(SIGNIN_DIMENSIONS.emailField) };
+  const r = resolveVariant(v, marketplace);
+  const name = `${caseName(v, marketplace, timeZone, signin)}#${r.dateOrder}.${r.language}`;
+  return { name, marketplace, timeZone, variant: v, signin };
 }

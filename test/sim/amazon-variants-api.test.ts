@@ -4,7 +4,7 @@
 import t from 'tap';
 import { startSimulator, DEFAULT_VARIANT, allVariants, sampledVariants } from '../../sim/server.ts';
 import type { Simulator } from '../../sim/server.ts';
-import { MATRIX_MARKETPLACES, MATRIX_TIME_ZONES, VARIANT_DIMENSIONS, resolveVariant } from '../../sim/amazon/variants.ts';
+import { MATRIX_MARKETPLACES, MATRIX_TIME_ZONES, VARIANT_DIMENSIONS, randomVariantCase, resolveVariant } from '../../sim/amazon/variants.ts';
 import { Jar, signedIn as signedInAs, hiddenField, listRecords, postForm, request } from './fixtures/http.ts';
 import type { ListReply } from './fixtures/http.ts';
 
@@ -203,6 +203,12 @@ t.test('variants.ts: every combination that matters, and a sample covering every
   t.ok(sample.some((c) => c.signin.emailField === 'ap_email_login') && sample.some((c) => c.signin.style === 'combined'), 'sample covers the sign-in forms');
   t.same(sampledVariants().map((c) => c.name), sample.map((c) => c.name), 'deterministic');
   t.equal(sampledVariants(30).length, 30, 'a bigger sample on request');
+  let seed = 7;
+  const rand = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+  const randoms = Array.from({ length: 200 }, () => randomVariantCase(rand));
+  t.ok(randoms.some((c) => c.variant.dateOrder !== 'marketplace') && randoms.some((c) => c.variant.language === 'de' && c.marketplace !== 'de'),
+    'random cases reach forced orders and languages');
+  for (const c of randoms.slice(0, 20)) sim.control.addAccount({ id: `random-${randoms.indexOf(c)}`, email: `random-${randoms.indexOf(c)}@example.com`, marketplace: c.marketplace, variant: c.variant, recordings: 1 });
   // Every case can be served: the account accepts its variant and marketplace.
   for (const c of all.slice(0, 40)) sim.control.addAccount({ id: `case-${all.indexOf(c)}`, email: `case-${all.indexOf(c)}@example.com`, marketplace: c.marketplace, variant: c.variant, recordings: 1 });
   t.pass('cases accepted by addAccount');
