@@ -170,12 +170,13 @@ function indexPage(ctx: Ctx, control: SimControl): void {
     const c = control.codes(a.id);
     return `<tr><td>${escapeHtml(a.id)}</td><td>${a.vendor}${a.vendor === 'amazon' ? ` (.${escapeHtml(a.marketplace)})` : ''}</td><td>${escapeHtml(a.email)}</td>
 <td><code>${escapeHtml(a.password)}</code></td><td>${a.mfa}</td><td><code>${c.totp ?? c.sms ?? c.email ?? ''}</code></td><td><code>${c.captcha ?? ''}</code></td>
-<td>${a.remaining}</td><td><code>${escapeHtml(JSON.stringify(a.faults))}</code></td></tr>`;
+<td>${a.remaining}</td><td><code>${escapeHtml(JSON.stringify(a.faults))}</code></td>
+<td>${a.vendor === 'amazon' ? `<code>${a.variant.page} depth ${a.variant.filterDepth} ${a.variant.dateInput} ${a.variant.datePattern}${a.variant.apply ? ' apply' : ''}</code>` : ''}</td></tr>`;
   }).join('');
   html(ctx, `<!doctype html><meta charset="utf-8"><title>voicewipe simulator</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px}td,th{border-bottom:1px solid #ddd;padding:6px 10px;text-align:left}</style>
 <h1>voicewipe vendor simulator</h1><p>Amazon: <a href="/alexa-privacy/apd/rvh">/alexa-privacy/apd/rvh</a> · Google: <a href="/product/assistant">/product/assistant</a> · API: <code>/__sim/accounts</code>, <code>/__sim/requests</code></p>
-<table><tr><th>id</th><th>vendor</th><th>email</th><th>password</th><th>2-step</th><th>code now</th><th>captcha</th><th>remaining</th><th>faults</th></tr>${rows}</table>`);
+<table><tr><th>id</th><th>vendor</th><th>email</th><th>password</th><th>2-step</th><th>code now</th><th>captcha</th><th>remaining</th><th>faults</th><th>page variant</th></tr>${rows}</table>`);
 }
 
 export function controlRoutes(control: SimControl): Route[] {

@@ -33,6 +33,7 @@ try {
   await page.locator('.apd-expand-toggle-button').nth(1).click();
   await shot('amazon-rvh');
   await page.click('#filters-selected-bar > button');
+  await page.click('div.filter-by-date-menu > button');
   await page.click('#custom-date-range-filter');
   await shot('amazon-rvh-filter');
   await page.keyboard.press('Escape');
@@ -44,6 +45,19 @@ try {
   await page.waitForSelector('.vh-card');
   await shot('amazon-rvh-redesign-1');
   sim.control.clearFaults('alexa');
+  sim.control.setVariant('alexa', { page: 'rah' });
+  await page.reload();
+  await page.waitForSelector('.utterance-row');
+  await page.locator('.activity-menu-button').first().click();
+  await shot('amazon-rah');
+  sim.control.setVariant('alexa', { page: null, dateInput: 'text+calendar', language: 'de', dateOrder: null } as never);
+  await page.reload();
+  await page.click('#filters-selected-bar > button');
+  await page.click('div.filter-by-date-menu > button');
+  await page.click('#custom-date-range-filter');
+  await page.waitForSelector('.react-datepicker');
+  await shot('amazon-rvh-de-calendar');
+  sim.control.setVariant('alexa', { dateInput: null, language: null } as never);
 
   const google = sim.accounts.find((a) => a.id === 'google')!;
   await page.goto(`${sim.url}/product/assistant`);

@@ -24,7 +24,7 @@ export type { SimControl, AccountSummary, RequestFilter } from './control.ts';
 export type { LogEntry } from './state.ts';
 export { DEFAULT_DELETE_PATH } from './amazon/api.ts';
 export type { AmazonVariant, ResolvedVariant, SigninVariant, VariantCase } from './amazon/variants.ts';
-export { allVariants, sampledVariants, DEFAULT_VARIANT, LEGACY_VARIANT } from './amazon/variants.ts';
+export { allVariants, sampledVariants, randomVariantCase, DEFAULT_VARIANT, LEGACY_VARIANT } from './amazon/variants.ts';
 
 export interface SimOptions {
   /** 0 (default) picks a free port. */

@@ -99,7 +99,7 @@
   // ---- layout ----
   const message = el('div', { class: cls('message'), role: 'status', 'aria-live': 'polite' });
   const list = el('div', { class: RAH ? 'alexa-history-list' : cls('list'), role: 'list', 'aria-label': T.listLabel });
-  const filterLabel = el('b', { class: 'selected-filter-label', text: filter.label });
+  const filterLabel = el('b', { class: cls('selectedLabel'), text: filter.label });
   const filterButton = el('button', { type: 'button', class: cls('filterButton'), 'aria-haspopup': 'true', 'aria-expanded': 'false',
     on: { click: () => toggleMenu() } }, [T.filterBy + ' ', filterLabel, el('span', { class: 'caret', 'aria-hidden': 'true', text: ' ▾' })]);
   const bar = el('div', { id: cfg.ids.filtersBar, class: cls('filtersBar') }, [filterButton]);
@@ -157,15 +157,15 @@
     dateToggle = el('button', { type: 'button', 'aria-expanded': twoLevel ? 'false' : 'true', text: T.dateLabel,
       on: { click: () => { if (twoLevel) showDateOptions(optionsList.hidden); } } });
     if (twoLevel) optionsList.hidden = true;
-    const devices = el('div', { class: 'filter-options-list', role: 'radiogroup', 'aria-label': T.deviceLabel, hidden: true }, [
-      el('div', { class: 'filter-by-device-option', role: 'radio', 'aria-checked': 'true', tabindex: '0' }, [el('span', { class: 'a-label', text: T.allDevices })])]);
+    const devices = el('div', { class: cls('optionsList'), role: 'radiogroup', 'aria-label': T.deviceLabel, hidden: true }, [
+      el('div', { class: cls('deviceOption'), role: 'radio', 'aria-checked': 'true', tabindex: '0' }, [el('span', { class: 'a-label', text: T.allDevices })])]);
     const deviceToggle = el('button', { type: 'button', 'aria-expanded': 'false', text: T.deviceLabel, on: { click: () => {
       devices.hidden = !devices.hidden;
       deviceToggle.setAttribute('aria-expanded', String(!devices.hidden));
     } } });
-    const inner = el('div', { class: 'expanded-filter-menu' }, [
+    const inner = el('div', { class: cls('expandedMenu') }, [
       el('div', { class: cls('dateMenu') }, [dateToggle, optionsList]),
-      el('div', { class: 'filter-by-device-menu' }, [deviceToggle, devices]),
+      el('div', { class: cls('deviceMenu') }, [deviceToggle, devices]),
     ]);
     return el('div', { id: cfg.ids.filterMenu, class: cls('filterMenu') + (V.filterDepth === 0 ? ' inline-filter-menu' : ''), hidden: true,
       role: V.filterDepth === 0 ? 'group' : 'dialog', 'aria-label': T.filterBy }, [inner]);
@@ -377,14 +377,14 @@
     loading = false;
     setDeleteAll(shown > 0);
     if (done) setMessage(shown > 0 ? T.end : T.none);
-    else { setMessage(T.loading); if (visible(message)) loadMore(); }
+    else { setMessage(T.loading); watchListEnd(); }
   }
 
-  function visible(e) {
-    const r = e.getBoundingClientRect();
-    return r.top < window.innerHeight && r.bottom >= 0;
-  }
-  new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); }).observe(message);
+  // Observing anew makes the observer report the current state once, so a list end that stayed in view while a
+  // page was loading still loads the next one (a plain observer only reports changes).
+  const listEnd = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); });
+  function watchListEnd() { listEnd.unobserve(message); listEnd.observe(message); }
+  listEnd.observe(message);
 
   function dayText(ts) {
     const today = midnight(now());

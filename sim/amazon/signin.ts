@@ -1,5 +1,5 @@
 // Amazon sign-in: `/ap/signin` (email-first or combined), `/ax/claim`, the password step with "Keep me signed in",
-// `/ap/cvf` (captcha, push approval), `/ap/mfa` (authenticator or SMS code with "Don't ask for codes on this
+// `/ap/cvf` (captcha, push approval, e-mailed code), `/ap/mfa` (authenticator or SMS code with "Don't ask for codes on this
 // browser"), `/webauthn/nudge` (passkey upsell). Field ids follow vendors/alexa.md.
 import { randomInt } from 'node:crypto';
 import { totpValid } from '../../src/providers/totp.ts';

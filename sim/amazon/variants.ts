@@ -14,7 +14,8 @@ export interface AmazonVariant {
   /** `text`: react-datepicker-like text fields typed in the page's date order; `text+calendar`: the same with a
    *  calendar to pick a day; `calendar`: read-only fields, days picked in the calendar; `date`: `<input type=date>`. */
   dateInput: 'text' | 'text+calendar' | 'calendar' | 'date';
-  /** The typed date order: `marketplace` (default) or forced: `mdy` MM/DD/YYYY, `dmy` DD/MM/YYYY, `dmy.` DD.MM.YYYY, `ymd` YYYY/MM/DD. */
+  /** The typed date order: `marketplace` (default; a German page is always DD.MM.YYYY) or forced: `mdy` MM/DD/YYYY,
+   *  `dmy` DD/MM/YYYY, `dmy.` DD.MM.YYYY, `ymd` YYYY/MM/DD. */
   dateOrder: 'marketplace' | DateOrder;
   /** An Apply button under the custom range; without it the range applies when a field changes (blur, Enter, a calendar pick). */
   apply: boolean;
@@ -80,7 +81,8 @@ export function resolveVariant(v: AmazonVariant, marketplace: string): ResolvedV
   const language: Language = v.language === 'marketplace' ? (marketplace === 'de' ? 'de' : 'en') : v.language;
   let dateOrder: DateOrder;
   if (v.dateOrder !== 'marketplace') dateOrder = v.dateOrder;
-  else if (marketplace === 'de') dateOrder = language === 'de' ? 'dmy.' : 'dmy';
+  else if (language === 'de') dateOrder = 'dmy.';
+  else if (marketplace === 'de') dateOrder = 'dmy';
   else dateOrder = MARKETPLACE_DATE_ORDER[marketplace] ?? 'mdy';
   const locale = language === 'de' ? 'de-DE' : LOCALES[marketplace] ?? 'en-US';
   return { ...v, language, dateOrder, locale, datePattern: DATE_PATTERNS[dateOrder] };
@@ -163,7 +165,7 @@ function structures(): Array<Partial<AmazonVariant>> {
 
 function caseName(v: Partial<AmazonVariant>, marketplace: string, timeZone: string, signin: SigninVariant): string {
   const parts = [v.page ?? DEFAULT_VARIANT.page, `d${v.filterDepth ?? DEFAULT_VARIANT.filterDepth}`];
-  if (v.rangeDelete === 'none') parts.push('no-range-delete');
+  if (v.rangeDelete === 'none' && v.page === 'rah') parts.push('no-range-delete');
   else {
     if (v.radioIcon) parts.push('radio');
     parts.push(v.dateInput ?? DEFAULT_VARIANT.dateInput, v.apply === false ? 'no-apply' : 'apply');
@@ -175,27 +177,40 @@ function caseName(v: Partial<AmazonVariant>, marketplace: string, timeZone: stri
 }
 
 /**
- * Every combination that matters: each page structure on each matrix marketplace, the time zone rotating so that
- * every marketplace meets every zone across the structures, and the sign-in forms rotating too. Deterministic.
+ * Every combination that matters (deterministic, about 170 cases):
+ * - each page structure once (filter depth × radio icon × date input × Apply on both pages, and the RAH page
+ *   without a range delete), marketplace, time zone and sign-in form rotating;
+ * - each date input × Apply × matrix marketplace on the default page (typing and parsing depend on the
+ *   marketplace's date order and language);
+ * - each marketplace × time zone pair not met yet, on the default page (day boundaries);
+ * - a page that honours maxRecordSize, once per page kind.
  */
 export function allVariants(): VariantCase[] {
   const out: VariantCase[] = [];
+  const names = new Set<string>();
   const signins: SigninVariant[] = [];
   for (const style of SIGNIN_DIMENSIONS.style) for (const emailField of SIGNIN_DIMENSIONS.emailField) signins.push({ style, emailField });
+  const add = (variant: Partial<AmazonVariant>, marketplace: string, timeZone: string, signin: SigninVariant): void => {
+    const name = caseName(variant, marketplace, timeZone, signin);
+    if (names.has(name)) return;
+    names.add(name);
+    out.push({ name, marketplace, timeZone, variant, signin });
+  };
+  const zone = (i: number) => MATRIX_TIME_ZONES[i % MATRIX_TIME_ZONES.length];
+  const market = (i: number) => MATRIX_MARKETPLACES[i % MATRIX_MARKETPLACES.length];
   let i = 0;
-  for (const variant of structures()) {
-    for (const [m, marketplace] of MATRIX_MARKETPLACES.entries()) {
-      const timeZone = MATRIX_TIME_ZONES[(i + m * 2) % MATRIX_TIME_ZONES.length];
-      const signin = signins[(i + m) % signins.length];
-      out.push({ name: caseName(variant, marketplace, timeZone, signin), marketplace, timeZone, variant, signin });
+  for (const variant of structures()) { add(variant, market(i), zone(i * 2), signins[i % signins.length]); i++; }
+  for (const dateInput of VARIANT_DIMENSIONS.dateInput) {
+    for (const apply of VARIANT_DIMENSIONS.apply) {
+      for (const marketplace of MATRIX_MARKETPLACES) { add({ dateInput, apply }, marketplace, zone(i), signins[i % signins.length]); i++; }
     }
-    i++;
   }
-  // The one flag a marketplace does not decide: a page that honours maxRecordSize, once per page kind.
-  for (const page of VARIANT_DIMENSIONS.page) {
-    const variant: Partial<AmazonVariant> = { page, pageSize10: false };
-    out.push({ name: caseName(variant, 'com', 'UTC', DEFAULT_SIGNIN), marketplace: 'com', timeZone: 'UTC', variant, signin: DEFAULT_SIGNIN });
+  for (const marketplace of MATRIX_MARKETPLACES) {
+    for (const timeZone of MATRIX_TIME_ZONES) {
+      if (!out.some((c) => c.marketplace === marketplace && c.timeZone === timeZone)) add({}, marketplace, timeZone, DEFAULT_SIGNIN);
+    }
   }
+  for (const page of VARIANT_DIMENSIONS.page) add({ page, pageSize10: false }, 'com', 'UTC', DEFAULT_SIGNIN);
   return out;
 }
 
@@ -237,4 +252,19 @@ export function sampledVariants(limit = 12): VariantCase[] {
     for (const f of facetsOf[best]) covered.add(f);
   }
   return picked;
+}
+
+/** A random case for property tests: every dimension drawn independently (also the combinations `allVariants()`
+ *  leaves out: forced date orders, languages), any marketplace, any matrix time zone. `rand` returns [0, 1). */
+export function randomVariantCase(rand: () => number): VariantCase {
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(rand() * values.length)];
+  const variant: Record<string, unknown> = {};
+  for (const [k, values] of Object.entries(VARIANT_DIMENSIONS)) variant[k] = pick(values as readonly unknown[]);
+  const v = variant as unknown as AmazonVariant;
+  const marketplace = pick(Object.keys(MARKETPLACE_DATE_ORDER));
+  const timeZone = pick(MATRIX_TIME_ZONES);
+  const signin: SigninVariant = { style: pick(SIGNIN_DIMENSIONS.style), emailField: pick(SIGNIN_DIMENSIONS.emailField) };
+  const r = resolveVariant(v, marketplace);
+  const name = `${caseName(v, marketplace, timeZone, signin)}#${r.dateOrder}.${r.language}`;
+  return { name, marketplace, timeZone, variant: v, signin };
 }

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { startSimulator } from '../../sim/server.ts';
 import type { Simulator } from '../../sim/server.ts';
-import { Jar, amazonSignIn, csrfFromPage, hiddenField, listRecords, postForm, request } from './fixtures/http.ts';
+import { Jar, signedIn as signedInAs, hiddenField, listRecords, postForm, request } from './fixtures/http.ts';
 import type { ListReply } from './fixtures/http.ts';
 
 let sim: Simulator;
@@ -21,13 +21,7 @@ t.before(async () => {
 });
 t.teardown(() => sim?.close());
 
-async function signedIn(id: string): Promise<{ jar: Jar; csrf: string }> {
-  const a = sim.accounts.find((x) => x.id === id)!;
-  const jar = new Jar();
-  const res = await amazonSignIn(sim, jar, a.email, a.password, a.totpSecret);
-  if (res.headers.get('location') !== '/alexa-privacy/apd/rvh') throw new Error(`sign-in of ${id} ended at ${res.status} ${res.headers.get('location')}`);
-  return { jar, csrf: await csrfFromPage(sim, jar) };
-}
+const signedIn = (id: string) => signedInAs(sim, id);
 
 t.test('seeded data is deterministic and realistic', async (t) => {
   const other = await startSimulator({ seed: 3, accounts: [{ id: 'a', email: 'a@example.com', recordings: 5000, spanDays: 300, mfa: 'totp' }] });
