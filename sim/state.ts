@@ -4,6 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { encodeBase32 } from '../src/providers/totp.ts';
 import { RecordStore, generateRecordings, hashString } from './data.ts';
 import type { SimFaults } from './faults.ts';
+import { markSeeded, otherActivity } from './google/products.ts';
+import type { OtherProduct } from './google/products.ts';
 
 export type Vendor = 'amazon' | 'google';
 /** How the second sign-in step works: `totp` is automatable; `sms` and `push` need a person. */
@@ -47,6 +49,8 @@ export interface AccountState {
   store: RecordStore;
   /** Google's Gemini activity (empty for Amazon). */
   gemini: RecordStore;
+  /** Google's Search, YouTube and Maps activity (empty for Amazon): what a wrong delete would take. */
+  others: Record<OtherProduct, RecordStore>;
   faults: SimFaults;
   /** Amazon "Choose how long to save recordings" setting. */
   retention: 'forever' | '18m' | '3m' | 'none';
@@ -143,6 +147,7 @@ export class SimState {
       account,
       store: new RecordStore([]),
       gemini: new RecordStore([]),
+      others: { search: new RecordStore([]), youtube: new RecordStore([]), maps: new RecordStore([]) },
       faults: structuredClone(o.faults ?? {}),
       retention: 'forever',
       smsCode: '',
@@ -173,6 +178,8 @@ export class SimState {
       seed: seed ^ 0x5bd1e995, count: Math.ceil(a.recordings / 5), spanDays: Math.min(a.spanDays, 120), nowMs,
       customerId: a.customerId, keyStyle: 'google',
     }) : []);
+    s.others = otherActivity(a, seed, nowMs);
+    markSeeded(s);
     s.smsCode = String(100000 + (seed % 900000));
     // Page tokens survive a reset, so a test can reseed while a browser stays signed in.
     s.at ||= `AOeR${token(24)}:${nowMs}`;
