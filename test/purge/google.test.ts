@@ -68,7 +68,7 @@ t.test('items still listed after deleting (Google\'s "up to a day") are pending,
   const run = await env.run();
   t.equal(run.status, 'ok', JSON.stringify(run.results[0]));
   t.match(run.results[0], { status: 'ok', found: total, deleted: total, remaining: 0, pending: total });
-  t.ok(run.results[0].details.notes.some((n: string) => /can take up to a day/.test(n)), 'the note says why');
+  t.ok((run.results[0].details.notes as string[]).some((n) => /can take up to a day/.test(n)), 'the note says why');
 });
 
 t.test('an identity check or a signed-out session ends needs_login with evidence', async (t) => {
