@@ -6,7 +6,7 @@ import { escapeHtml, html, json, jsonBody } from './http.ts';
 import type { Ctx, Route } from './http.ts';
 import { parseFaults } from './faults.ts';
 import type { SimFaults } from './faults.ts';
-import { PRODUCTS, isProduct, seededSize, storeOf } from './google/products.ts';
+import { PRODUCTS, isProduct, seededCount, storeOf } from './google/products.ts';
 import type { Product } from './google/products.ts';
 import { cookieSuffix, token } from './state.ts';
 import type { LogEntry, SimAccount, SimAccountOptions, SimState } from './state.ts';
@@ -38,6 +38,8 @@ export interface SimControl {
   remaining(id: string, range?: { from?: number; to?: number; product?: Product }): number;
   /** Google: per product, how many items remain, were deleted since the last (re)seed, and are pending. */
   activity(id: string): Record<Product, ProductActivity>;
+  /** Recordings deleted since the last (re)seed, optionally only those with from <= timestamp <= to (ms). */
+  deleted(id: string, range?: { from?: number; to?: number; product?: Product }): number;
   /** Regenerates the account's recordings (deterministic), clears its faults. */
   reset(id: string, change?: { recordings?: number; spanDays?: number }): void;
   /** Merges faults into the account's current ones (a key set to null/undefined removes it). */
@@ -90,9 +92,16 @@ export function createControl(state: SimState): SimControl {
       for (const p of PRODUCTS) {
         const store = storeOf(s, p);
         store.settle(state.now());
-        out[p] = { remaining: store.size, deleted: seededSize(store) - store.size, pending: store.pendingCount };
+        out[p] = { remaining: store.size, deleted: seededCount(store) - store.size, pending: store.pendingCount };
       }
       return out;
+    },
+    deleted(id, range = {}) {
+      const store = storeOf(state.account(id), range.product ?? 'assistant');
+      store.settle(state.now());
+      const from = range.from ?? -Infinity;
+      const to = range.to ?? Infinity;
+      return seededCount(store, from, to) - store.count(from, to);
     },
     reset(id, change) {
       state.reseed(id, change);
@@ -179,6 +188,11 @@ export function controlRoutes(control: SimControl): Route[] {
           return json(ctx, { remaining: control.remaining(id, { from: num(q.get('from')), to: num(q.get('to')), product }) });
         }
         if (action === 'activity' && m === 'GET') return json(ctx, control.activity(id));
+        if (action === 'deleted' && m === 'GET') {
+          const product = q.get('product') ?? 'assistant';
+          if (!isProduct(product)) throw new Error(`unknown product "${product}" (known: ${PRODUCTS.join(', ')})`);
+          return json(ctx, { deleted: control.deleted(id, { from: num(q.get('from')), to: num(q.get('to')), product }) });
+        }
         if (action === 'reset' && m === 'POST') {
           const b = body();
           control.reset(id, { recordings: b.recordings as number | undefined, spanDays: b.spanDays as number | undefined });

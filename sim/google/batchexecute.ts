@@ -33,13 +33,15 @@ export function itemJson(r: Recording, product: Product): unknown[] {
   return item;
 }
 
-interface Cursor { b: number }
-function encodeCursor(b: number): string { return Buffer.from(JSON.stringify({ b })).toString('base64url'); }
+// The cursor: the time of the last item given and how many items of exactly that time were given (products'
+// items can share a millisecond; ties are ordered by product, then token).
+interface Cursor { b: number; k: number }
+function encodeCursor(c: Cursor): string { return Buffer.from(JSON.stringify(c)).toString('base64url'); }
 function decodeCursor(s: unknown): Cursor | undefined {
   if (typeof s !== 'string' || !s) return undefined;
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    return typeof c.b === 'number' ? c : undefined;
+    return typeof c.b === 'number' ? { b: c.b, k: typeof c.k === 'number' ? c.k : 0 } : undefined;
   } catch { return undefined; }
 }
 
@@ -66,12 +68,16 @@ export function listPayload(acct: AccountState, products: Product[], now: number
   for (const p of products) {
     const store = storeOf(acct, p);
     store.settle(now);
-    for (const r of store.page(-Infinity, Infinity, GOOGLE_PAGE_SIZE + 1, c?.b)) merged.push([r, p]);
+    for (const r of store.page(-Infinity, Infinity, GOOGLE_PAGE_SIZE + 1 + (c?.k ?? 0), c ? c.b + 1 : undefined)) merged.push([r, p]);
   }
-  merged.sort((a, b) => b[0].ts - a[0].ts);
-  const page = merged.slice(0, GOOGLE_PAGE_SIZE);
-  const next = merged.length > GOOGLE_PAGE_SIZE ? encodeCursor(page[page.length - 1][0].ts) : null;
-  return [page.map(([r, p]) => itemJson(r, p)), next];
+  merged.sort((a, b) => b[0].ts - a[0].ts || PRODUCTS.indexOf(a[1]) - PRODUCTS.indexOf(b[1]) || (a[0].key < b[0].key ? -1 : 1));
+  const rest = c ? merged.slice(c.k) : merged;
+  const page = rest.slice(0, GOOGLE_PAGE_SIZE);
+  if (rest.length <= GOOGLE_PAGE_SIZE) return [page.map(([r, p]) => itemJson(r, p)), null];
+  const last = page[page.length - 1][0].ts;
+  // Items at the last item's time given so far, this page and (when the cursor was at the same time) before.
+  const k = page.filter(([r]) => r.ts === last).length + (c && c.b === last ? c.k : 0);
+  return [page.map(([r, p]) => itemJson(r, p)), encodeCursor({ b: last, k })];
 }
 
 /** `)]}'` framing: each frame (an array of entries such as `["wrb.fr", id, json, …]`) is one JSON line,

@@ -29,9 +29,15 @@ export function storeOf(acct: AccountState, product: Product): RecordStore {
   return acct.others[product];
 }
 
-/** How many items each store held when it was seeded: the control API's "deleted" is seeded − remaining. */
-const seeded = new WeakMap<RecordStore, number>();
-export function seededSize(store: RecordStore): number { return seeded.get(store) ?? store.size; }
+/** The timestamps each store held when it was seeded (ascending): the control API's "deleted" is seeded −
+ *  remaining, over any time span (stores never gain items). */
+const seeded = new WeakMap<RecordStore, number[]>();
+export function seededCount(store: RecordStore, from = -Infinity, to = Infinity): number {
+  const ts = seeded.get(store);
+  if (!ts) return store.count(from, to);
+  const below = (t: number) => { let lo = 0; let hi = ts.length; while (lo < hi) { const mid = (lo + hi) >>> 1; if (ts[mid] < t) lo = mid + 1; else hi = mid; } return lo; };
+  return Math.max(0, (to === Infinity ? ts.length : below(to + 1)) - below(from));
+}
 
 /** Search, YouTube and Maps activity for a Google account (none for Amazon): fewer items, same seed rules. */
 export function otherActivity(a: SimAccount, seed: number, nowMs: number): Record<OtherProduct, RecordStore> {
@@ -50,7 +56,7 @@ export function otherActivity(a: SimAccount, seed: number, nowMs: number): Recor
 
 /** Remembers the seeded sizes of an account's stores (called after every reseed). */
 export function markSeeded(acct: AccountState): void {
-  for (const p of PRODUCTS) { const s = storeOf(acct, p); seeded.set(s, s.size); }
+  for (const p of PRODUCTS) { const s = storeOf(acct, p); seeded.set(s, s.page(-Infinity, Infinity, Infinity).map((r) => r.ts).reverse()); }
 }
 
 /** The item's title as My Activity words it for each product. */
