@@ -13,10 +13,15 @@ export interface AccountResult {
   provider: string;
   status: AccountStatus;
   found: number | null;
+  /** False when counting stopped early: `found` is then "at least". Null when nothing was counted. */
+  found_exact?: boolean | null;
+  /** Verified gone: no longer listed after the settle time. */
   deleted: number | null;
   remaining: number | null;
-  /** Items the vendor says are deleted but still lists (Google's "up to a day"); re-checked next run. */
+  /** Items deleted but still listed after the settle time (Google's "up to a day"); re-checked next run. */
   pending?: number;
+  /** When voicewipe first deleted the oldest of the pending items (ms). */
+  pending_oldest_at?: number | null;
   oldest_at: number | null;
   newest_at: number | null;
   error_kind: ErrorKind | null;

@@ -6,6 +6,7 @@
 // Gemini's with include_gemini) is ever deleted: each from its own page, each proved.
 import type { Inventory, Provider, ProviderSession } from '../types.ts';
 import { deleteThroughPage } from './activity.ts';
+import { keptItems } from './kept.ts';
 import { itemKey, listProduct, openPage, productsOf } from './pages.ts';
 import { MARKERS, PATHS } from './selectors.ts';
 import type { GoogleProduct } from './selectors.ts';
@@ -68,10 +69,12 @@ export const google: Provider = {
       state.inScope.set(product.code, older);
       count += older.size;
     }
-    // exact and items: the runner's "at least N" and the ages of pending items (src/providers/types.ts).
-    const inventory = { count, oldest_at: oldest, newest_at: newest, exact, items };
-    return inventory;
+    // exact: the runner's "at least N"; items: the runner ages pending items by key.
+    return { count, exact, oldest_at: oldest, newest_at: newest, items };
   },
+
+  // The survivor check's list: this account's products at or after the cut-off, and other products' activity.
+  kept: keptItems,
 
   async delete(s, cutoff, _found, onProgress) {
     const state = stateOf(s);
