@@ -32,8 +32,9 @@ export interface SimFaults {
   /** `unfiltered`: a list request without the page's product filter lists every product; `always`: even the
    *  page's own request does (the page shows them too). */
   mixedList?: 'unfiltered' | 'always';
-  /** Typed dates in the custom range: `ignored` (only the calendar sets a date), `dmy` (read as DD/MM/YYYY). */
-  dateTyping?: 'ignored' | 'dmy';
+  /** Typed dates in the custom range: `ignored` (only the calendar sets a date), `dmy` (read as DD/MM/YYYY),
+   *  `before-lost` (the Before field shows the typed text but keeps no date: the range is open-ended). */
+  dateTyping?: 'ignored' | 'dmy' | 'before-lost';
   /** The n oldest Assistant items ignore every delete: they never go away. */
   stuckItems?: number;
   /** The per-item trash opens a small confirmation with its own Delete button. */
@@ -48,7 +49,7 @@ export const FAULT_NAMES = [
 
 /** The faults that take one of a few words. */
 const CHOICES: Record<string, readonly unknown[]> = {
-  deleteDialog: ['product', 'all-products', 'chooser-assistant', 'chooser-all'], mixedList: ['unfiltered', 'always'], dateTyping: ['ignored', 'dmy'],
+  deleteDialog: ['product', 'all-products', 'chooser-assistant', 'chooser-all'], mixedList: ['unfiltered', 'always'], dateTyping: ['ignored', 'dmy', 'before-lost'],
 };
 
 /** Validates a faults object from the control API; unknown keys are an error a test author should see. */

@@ -217,7 +217,13 @@
     const field = { value: null };
     const input = el('input', { type: 'text', id, 'aria-label': label, placeholder: cfg.dateTyping === 'dmy' ? 'DD/MM/YYYY' : 'MM/DD/YYYY', autocomplete: 'off' });
     const show = () => { input.value = field.value === null ? '' : fmt(field.value); };
-    input.addEventListener('change', () => { const t = parseTyped(input.value); if (!isNaN(t)) field.value = t; show(); });
+    input.addEventListener('change', () => {
+      // The `before-lost` trap: the Before field keeps showing what was typed, but only its calendar sets a date.
+      if (cfg.dateTyping === 'before-lost' && label === T.before) return;
+      const t = parseTyped(input.value);
+      if (!isNaN(t)) field.value = t;
+      show();
+    });
     const calendar = el('div', { class: 'ma-calendar', hidden: true });
     let month = new Date(now()); month.setDate(1); month.setHours(0, 0, 0, 0);
     function drawCalendar() {
