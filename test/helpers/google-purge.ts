@@ -18,9 +18,10 @@ export async function googleSim(t: Test, seed: number, recordings = 160, spanDay
 }
 
 /** A runner for account `g` with a person's saved Google sign-in; the account reset and given `faults`. */
-export async function signedInEnv(t: Test, sim: Simulator, o: { keep_days: number; include_gemini?: boolean; faults?: SimFaults; options?: RunnerOptions }): Promise<PurgeEnv> {
+export async function signedInEnv(t: Test, sim: Simulator,
+  o: { keep_days: number; include_gemini?: boolean; faults?: SimFaults; options?: RunnerOptions; dir?: string }): Promise<PurgeEnv> {
   sim.control.reset('g');
-  const env = purgeEnv(t, sim, [{ sim: 'g', keep_days: o.keep_days, include_gemini: o.include_gemini }], o.options);
+  const env = purgeEnv(t, sim, [{ sim: 'g', keep_days: o.keep_days, include_gemini: o.include_gemini }], o.options, o.dir);
   await personSignsInToGoogle(sim, env.config.state_dir, 'g');
   sim.control.setFaults('g', o.faults ?? {});
   sim.control.clearRequests();
