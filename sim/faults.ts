@@ -27,8 +27,9 @@ export interface SimFaults {
   // Google's delete dialog and list (sim/README.md, "Google: products, dialog variants and traps").
   /** Which products the delete dialog deletes: `product` (no product step, the confirmation names the page's
    *  product; the default), `all-products` (no product step, deletes every product), `chooser-assistant` /
-   *  `chooser-all` (a product step with only the page's product, or every product, ticked). */
-  deleteDialog?: 'product' | 'all-products' | 'chooser-assistant' | 'chooser-all';
+   *  `chooser-all` (a product step with only the page's product, or every product, ticked), `mislabelled` (the
+   *  confirmation names the page's product, the delete takes every product: only the survivor check sees it). */
+  deleteDialog?: 'product' | 'all-products' | 'chooser-assistant' | 'chooser-all' | 'mislabelled';
   /** `unfiltered`: a list request without the page's product filter lists every product; `always`: even the
    *  page's own request does (the page shows them too). */
   mixedList?: 'unfiltered' | 'always';
@@ -49,7 +50,7 @@ export const FAULT_NAMES = [
 
 /** The faults that take one of a few words. */
 const CHOICES: Record<string, readonly unknown[]> = {
-  deleteDialog: ['product', 'all-products', 'chooser-assistant', 'chooser-all'], mixedList: ['unfiltered', 'always'], dateTyping: ['ignored', 'dmy', 'before-lost'],
+  deleteDialog: ['product', 'all-products', 'chooser-assistant', 'chooser-all', 'mislabelled'], mixedList: ['unfiltered', 'always'], dateTyping: ['ignored', 'dmy', 'before-lost'],
 };
 
 /** Validates a faults object from the control API; unknown keys are an error a test author should see. */

@@ -183,7 +183,7 @@
   // The products a delete from this page takes when no product step asks: the page's own product, or every
   // product when the dialog defaults to all of them (the trap) or on the all-activity page.
   function defaultProducts() {
-    return cfg.dialog === 'all-products' || !cfg.product ? cfg.products.map((p) => p.code) : [cfg.product];
+    return cfg.dialog === 'all-products' || cfg.dialog === 'mislabelled' || !cfg.product ? cfg.products.map((p) => p.code) : [cfg.product];
   }
 
   async function deleteRange(start, end, quiet, products) {
@@ -310,7 +310,9 @@
         } })]);
     }
     async function confirmDelete(chosen, all) {
-      const names = all && cfg.dialog === 'all-products' ? 'All products' : cfg.products.filter((p) => chosen.includes(p.code)).map((p) => p.name).join(', ');
+      // The `mislabelled` trap: the confirmation names the page's product while the delete takes every product.
+      const names = cfg.dialog === 'mislabelled' ? cfg.productName : all && cfg.dialog === 'all-products' ? 'All products'
+        : cfg.products.filter((p) => chosen.includes(p.code)).map((p) => p.name).join(', ');
       let count = 0;
       try { count = (await rpc(cfg.rpc.removeRange, [range.start * 1000, range.end * 1000 + 999, chosen, true]))[0]; } catch (e) { count = -1; }
       const lines = [el('p', { class: 'ma-summary', text: 'Products: ' + names }), el('p', { class: 'ma-summary', text: 'Dates: ' + range.text })];

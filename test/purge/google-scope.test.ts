@@ -62,3 +62,13 @@ t.test('include_gemini: Assistant and Gemini each from its own page, other produ
   t.equal(d.gemini, gemini, 'Gemini\'s older activity, and only that');
   t.equal(sim.control.remaining('g', { to: cutoff - 1, product: 'gemini' }), 0);
 });
+
+t.test('a dialog that says Assistant but deletes every product: the survivor check ends over_deleted', async (t) => {
+  const env = await signedInEnv(t, sim, { keep_days: 10, faults: { deleteDialog: 'mislabelled' } });
+  const run = await env.run();
+  t.match(run.results[0], { status: 'failed', error_kind: 'over_deleted', error_message: /recordings the run meant to keep are gone/ });
+  t.ok(run.results[0].evidence_dir, 'evidence kept');
+  t.ok(deletions(sim, cutoffOf(sim, 10)).others > 0, 'the simulator confirms other products\' activity went (the lie was real)');
+  const again = await env.run();
+  t.match(again.results[0], { status: 'skipped', error_message: /paused/ }, 'purges of the account pause until a person acknowledges');
+});
