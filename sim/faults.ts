@@ -40,12 +40,14 @@ export interface SimFaults {
   stuckItems?: number;
   /** The per-item trash opens a small confirmation with its own Delete button. */
   itemConfirm?: boolean;
+  /** Google: the list answers the cursor it was given, so paging never ends. */
+  listLoop?: boolean;
 }
 
 export const FAULT_NAMES = [
   'latencyMs', 'rateLimit', 'unavailable', 'expireSessionAfter', 'captchaNextSignIn', 'csrfRotation', 'redesign',
   'silentDelete', 'eventualConsistencyMs', 'lazyLoadStall', 'identityCheck',
-  'deleteDialog', 'mixedList', 'dateTyping', 'stuckItems', 'itemConfirm',
+  'deleteDialog', 'mixedList', 'dateTyping', 'stuckItems', 'itemConfirm', 'listLoop',
 ] as const;
 
 /** The faults that take one of a few words. */

@@ -160,7 +160,10 @@ async function batchexecute(ctx: Ctx): Promise<void> {
         await stall(ctx, typeof stallFault === 'number' ? stallFault : 2 ** 31 - 1);
         if (ctx.res.destroyed) return;
       }
-      payload = listPayload(acct, listedProducts(acct, a, sourcePath), ctx.state.now(), cursor);
+      const listed = listPayload(acct, listedProducts(acct, a, sourcePath), ctx.state.now(), cursor);
+      // The listLoop trap: a page that points back at itself.
+      if (acct.faults.listLoop && cursor) listed[1] = cursor;
+      payload = listed;
     } else if (rpc === DELETE_RPC) {
       // A token is one item of whichever product holds it: per-item deletes are not filtered by the page.
       const tokens = (Array.isArray(a[0]) ? a[0] : []).flat().filter((t): t is string => typeof t === 'string');

@@ -59,3 +59,12 @@ t.test('items that never go: pending, and after 36 h a later run says verificati
   t.match(run.results[0].error_message, new Date(firstDelete).toISOString(), 'names when the oldest was first deleted');
   t.equal(sim.control.activity('g').search.deleted + sim.control.activity('g').youtube.deleted + sim.control.activity('g').maps.deleted, 0, 'no other product touched');
 });
+
+t.test('a list that repeats its cursor: counting stops, the count is "at least N"', async (t) => {
+  const env = await signedInEnv(t, sim, { keep_days: 1, faults: { listLoop: true } });
+  const run = await env.run({ dryRun: true });
+  t.match(run.results[0], { status: 'ok', found_exact: false });
+  t.ok(run.results[0].found! > 0, `at least ${run.results[0].found}`);
+  hasNote(t, run.results[0], /repeated a page \(same cursor twice\)/);
+  nothingDeleted(t, sim, 'dry run');
+});
