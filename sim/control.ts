@@ -6,6 +6,8 @@ import { escapeHtml, html, json, jsonBody } from './http.ts';
 import type { Ctx, Route } from './http.ts';
 import { parseFaults } from './faults.ts';
 import type { SimFaults } from './faults.ts';
+import { PRODUCTS, isProduct, seededCount, storeOf } from './google/products.ts';
+import type { Product } from './google/products.ts';
 import { cookieSuffix, token } from './state.ts';
 import type { DeletedEntry, LogEntry, SimAccount, SimAccountOptions, SimState } from './state.ts';
 import { DEFAULT_VARIANT, parseSignin, parseVariant, resolveVariant } from './amazon/variants.ts';
@@ -27,6 +29,9 @@ export interface AccountSummary extends SimAccount {
   variant: ResolvedVariant;
 }
 
+/** Google: one product's activity as the simulator holds it (what the product's own page may not show). */
+export interface ProductActivity { remaining: number; deleted: number; pending: number }
+
 export interface RequestFilter { account?: string; kind?: string; since?: number; pathPrefix?: string }
 
 export interface SimControl {
@@ -34,7 +39,11 @@ export interface SimControl {
   account(id: string): AccountSummary;
   addAccount(opts: SimAccountOptions): SimAccount;
   /** Recordings left, optionally only those with from <= timestamp <= to (ms). */
-  remaining(id: string, range?: { from?: number; to?: number; product?: 'assistant' | 'gemini' }): number;
+  remaining(id: string, range?: { from?: number; to?: number; product?: Product }): number;
+  /** Google: per product, how many items remain, were deleted since the last (re)seed, and are pending. */
+  activity(id: string): Record<Product, ProductActivity>;
+  /** Recordings deleted since the last (re)seed, optionally only those with from <= timestamp <= to (ms). */
+  deleted(id: string, range?: { from?: number; to?: number; product?: Product }): number;
   /** Regenerates the account's recordings (deterministic), clears its faults. */
   reset(id: string, change?: { recordings?: number; spanDays?: number }): void;
   /** Merges faults into the account's current ones (a key set to null/undefined removes it). */
@@ -89,9 +98,26 @@ export function createControl(state: SimState): SimControl {
     addAccount: (opts) => state.addAccount(opts).account,
     remaining(id, range = {}) {
       const s = state.account(id);
-      const store = range.product === 'gemini' ? s.gemini : s.store;
+      const store = storeOf(s, range.product ?? 'assistant');
       store.settle(state.now());
       return store.count(range.from ?? -Infinity, range.to ?? Infinity);
+    },
+    activity(id) {
+      const s = state.account(id);
+      const out = {} as Record<Product, ProductActivity>;
+      for (const p of PRODUCTS) {
+        const store = storeOf(s, p);
+        store.settle(state.now());
+        out[p] = { remaining: store.size, deleted: seededCount(store) - store.size, pending: store.pendingCount };
+      }
+      return out;
+    },
+    deleted(id, range = {}) {
+      const store = storeOf(state.account(id), range.product ?? 'assistant');
+      store.settle(state.now());
+      const from = range.from ?? -Infinity;
+      const to = range.to ?? Infinity;
+      return seededCount(store, from, to) - store.count(from, to);
     },
     reset(id, change) {
       state.reseed(id, change);
@@ -196,8 +222,16 @@ export function controlRoutes(control: SimControl): Route[] {
         const action = parts[2] ?? '';
         if (action === '' && m === 'GET') return json(ctx, control.account(id));
         if (action === 'remaining' && m === 'GET') {
-          const product = q.get('product') === 'gemini' ? 'gemini' : 'assistant';
+          const asked = q.get('product') ?? 'assistant';
+          if (!isProduct(asked)) throw new Error(`unknown product "${asked}" (known: ${PRODUCTS.join(', ')})`);
+          const product = asked;
           return json(ctx, { remaining: control.remaining(id, { from: num(q.get('from')), to: num(q.get('to')), product }) });
+        }
+        if (action === 'activity' && m === 'GET') return json(ctx, control.activity(id));
+        if (action === 'deleted' && m === 'GET') {
+          const product = q.get('product') ?? 'assistant';
+          if (!isProduct(product)) throw new Error(`unknown product "${product}" (known: ${PRODUCTS.join(', ')})`);
+          return json(ctx, { deleted: control.deleted(id, { from: num(q.get('from')), to: num(q.get('to')), product }) });
         }
         if (action === 'reset' && m === 'POST') {
           const b = body();

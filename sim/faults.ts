@@ -24,18 +24,46 @@ export interface SimFaults {
   lazyLoadStall?: boolean | number;
   /** Google: the next page load shows the "Verify it's you" interstitial. Cleared once passed. */
   identityCheck?: boolean;
+  // Google's delete dialog and list (sim/README.md, "Google: products, dialog variants and traps").
+  /** Which products the delete dialog deletes: `product` (no product step, the confirmation names the page's
+   *  product; the default), `all-products` (no product step, deletes every product), `chooser-assistant` /
+   *  `chooser-all` (a product step with only the page's product, or every product, ticked), `mislabelled` (the
+   *  confirmation names the page's product, the delete takes every product: only the survivor check sees it). */
+  deleteDialog?: 'product' | 'all-products' | 'chooser-assistant' | 'chooser-all' | 'mislabelled';
+  /** `unfiltered`: a list request without the page's product filter lists every product; `always`: even the
+   *  page's own request does (the page shows them too). */
+  mixedList?: 'unfiltered' | 'always';
+  /** Typed dates in the custom range: `ignored` (only the calendar sets a date), `dmy` (read as DD/MM/YYYY),
+   *  `before-lost` (the Before field shows the typed text but keeps no date: the range is open-ended). */
+  dateTyping?: 'ignored' | 'dmy' | 'before-lost';
+  /** The n oldest Assistant items ignore every delete: they never go away. */
+  stuckItems?: number;
+  /** The per-item trash opens a small confirmation with its own Delete button. */
+  itemConfirm?: boolean;
+  /** Google: the list answers the cursor it was given, so paging never ends. */
+  listLoop?: boolean;
 }
 
 export const FAULT_NAMES = [
   'latencyMs', 'rateLimit', 'unavailable', 'expireSessionAfter', 'captchaNextSignIn', 'csrfRotation', 'redesign',
   'silentDelete', 'eventualConsistencyMs', 'lazyLoadStall', 'identityCheck',
+  'deleteDialog', 'mixedList', 'dateTyping', 'stuckItems', 'itemConfirm', 'listLoop',
 ] as const;
+
+/** The faults that take one of a few words. */
+const CHOICES: Record<string, readonly unknown[]> = {
+  deleteDialog: ['product', 'all-products', 'chooser-assistant', 'chooser-all', 'mislabelled'], mixedList: ['unfiltered', 'always'], dateTyping: ['ignored', 'dmy', 'before-lost'],
+};
 
 /** Validates a faults object from the control API; unknown keys are an error a test author should see. */
 export function parseFaults(input: unknown): SimFaults {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new Error('faults must be an object');
   const known = new Set<string>(FAULT_NAMES);
   for (const k of Object.keys(input)) if (!known.has(k)) throw new Error(`unknown fault "${k}" (known: ${FAULT_NAMES.join(', ')})`);
+  for (const [k, allowed] of Object.entries(CHOICES)) {
+    const v = (input as Record<string, unknown>)[k];
+    if (v !== undefined && v !== null && v !== false && !allowed.includes(v)) throw new Error(`fault ${k} must be one of ${allowed.join(', ')}`);
+  }
   return input as SimFaults;
 }
 

@@ -6,6 +6,8 @@ import { RecordStore, generateRecordings, hashString } from './data.ts';
 import type { SimFaults } from './faults.ts';
 import { DEFAULT_SIGNIN, DEFAULT_VARIANT, parseVariant } from './amazon/variants.ts';
 import type { AmazonVariant, SigninVariant } from './amazon/variants.ts';
+import { markSeeded, otherActivity } from './google/products.ts';
+import type { OtherProduct } from './google/products.ts';
 
 export type Vendor = 'amazon' | 'google';
 /** How the second sign-in step works: `totp` is automatable; `sms`, `push` and `email` (a code e-mailed, asked
@@ -52,6 +54,8 @@ export interface AccountState {
   store: RecordStore;
   /** Google's Gemini activity (empty for Amazon). */
   gemini: RecordStore;
+  /** Google's Search, YouTube and Maps activity (empty for Amazon): what a wrong delete would take. */
+  others: Record<OtherProduct, RecordStore>;
   faults: SimFaults;
   /** Amazon "Choose how long to save recordings" setting. */
   retention: 'forever' | '18m' | '3m' | 'none';
@@ -166,6 +170,7 @@ export class SimState {
       account,
       store: new RecordStore([]),
       gemini: new RecordStore([]),
+      others: { search: new RecordStore([]), youtube: new RecordStore([]), maps: new RecordStore([]) },
       faults: structuredClone(o.faults ?? {}),
       retention: 'forever',
       smsCode: '',
@@ -199,6 +204,8 @@ export class SimState {
       seed: seed ^ 0x5bd1e995, count: Math.ceil(a.recordings / 5), spanDays: Math.min(a.spanDays, 120), nowMs,
       customerId: a.customerId, keyStyle: 'google',
     }) : []);
+    s.others = otherActivity(a, seed, nowMs);
+    markSeeded(s);
     s.smsCode = String(100000 + (seed % 900000));
     s.emailCode = String(100000 + ((seed >>> 7) % 900000));
     s.deleted = [];

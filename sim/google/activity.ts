@@ -1,10 +1,12 @@
-// My Activity product pages (`/product/assistant`, `/product/gemini`): signed-out page, OSID hop, identity-check
-// interstitial, and the signed-in page with WIZ_global_data tokens and the first page of items as bootstrap
-// data (AF_initDataCallback ds:1). The list, per-item and range deletes run through batchexecute.
+// My Activity pages (`/product/assistant`, `/product/gemini`, and the all-activity page `/myactivity`): signed-out
+// page, OSID hop, identity-check interstitial, and the signed-in page with WIZ_global_data tokens, its start-up
+// list request (AF_dataServiceRequests, with the product filter) and that request's answer (AF_initDataCallback
+// ds:1). The list, per-item and range deletes run through batchexecute.
 import { readFileSync } from 'node:fs';
 import { escapeHtml, html, redirect } from '../http.ts';
 import type { Ctx, Route } from '../http.ts';
-import { BATCHEXECUTE_PATH, DELETE_RPC, LIST_RPC, RANGE_DELETE_RPC, listPayload, productOf } from './batchexecute.ts';
+import { BATCHEXECUTE_PATH, DELETE_RPC, LIST_RPC, RANGE_DELETE_RPC, listPayload, listedProducts, startupArgs } from './batchexecute.ts';
+import { PRODUCTS, PRODUCT_NAMES, productOf } from './products.ts';
 import { GOOGLE_LOGO, googleSession, googleSigninUrl, identityCheckPage } from './signin.ts';
 
 const CLIENT = readFileSync(new URL('./activity-client.js', import.meta.url), 'utf8');
@@ -74,7 +76,9 @@ body{margin:0;font-family:"Google Sans",Roboto,Arial,sans-serif;color:#1f1f1f;ba
 .ma-text-button{background:none;border:0;color:#0b57d0;padding:10px 12px;font-size:14px;cursor:pointer}
 .ma-filled-button{background:#0b57d0;color:#fff;border:0;border-radius:20px;padding:10px 24px;font-size:14px;cursor:pointer}
 .ma-field{display:block;margin:10px 0}.ma-field span{display:block;font-size:12px;color:#444746}.ma-field input{height:36px;width:100%;box-sizing:border-box;border:1px solid #747775;border-radius:4px;padding:6px}
-.ma-error{color:#b3261e;font-size:13px}.ma-check{display:flex;gap:8px}
+.ma-error{color:#b3261e;font-size:13px}.ma-check{display:flex;gap:8px;align-items:center}
+.ma-calendar table{border-collapse:collapse}.ma-cal-head{display:flex;justify-content:space-between;align-items:center}
+.ma-day{background:none;border:0;width:32px;height:32px;border-radius:50%;cursor:pointer}.ma-day:hover{background:#e8f0fe}
 .ma-snackbar{position:fixed;left:24px;bottom:24px;background:#313033;color:#f2f0f4;padding:14px 16px;border-radius:4px;z-index:60}
 `;
 
@@ -102,24 +106,31 @@ function productPage(ctx: Ctx): void {
   if (acct.faults.identityCheck) { identityCheckPage(ctx, here); return; }
   const product = productOf(ctx.url.pathname);
   const level = LEVELS[acct.faults.redesign ?? 0] ?? LEVELS[0];
-  const name = product === 'gemini' ? 'Gemini Apps' : 'Assistant';
-  ctx.kind = `google.page.${product}`;
+  const name = product ? PRODUCT_NAMES[product] : 'My Activity';
+  ctx.kind = `google.page.${product ?? 'all'}`;
   const wiz = { SNlM0e: acct.at, FdrFJe: acct.fsid, cfb2h: 'boq_footprintsmyactivityuiserver_20261120.03_p0', qwAQke: 'FootprintsMyactivityUi', oPEP7c: acct.account.email };
+  // The all-activity page always asks which products (Help: range → Next → products → Delete), all ticked.
+  const dialog = product ? acct.faults.deleteDialog ?? 'product' : 'chooser-all';
   const config = { ...level, sourcePath: ctx.url.pathname, rpcPath: BATCHEXECUTE_PATH, productName: name,
+    product, products: PRODUCTS.map((p) => ({ code: p, name: PRODUCT_NAMES[p] })), dialog,
+    dateTyping: acct.faults.dateTyping ?? 'mdy', itemConfirm: acct.faults.itemConfirm === true,
     rpc: { list: LIST_RPC, remove: DELETE_RPC, removeRange: RANGE_DELETE_RPC }, serverNow: ctx.state.now(), signinUrl: googleSigninUrl(here) };
-  const data = listPayload(acct, product, ctx.state.now(), null);
+  const request = startupArgs(product);
+  const data = listPayload(acct, listedProducts(acct, request, ctx.url.pathname), ctx.state.now(), null);
   const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+  // As Google's pages do: the start-up requests by data-service key, then each one's answer.
   const head = `<script>window.WIZ_global_data=${json(wiz)};window.__maData={};function AF_initDataCallback(x){window.__maData[x.key]=x.data;}</script>
+<script>var AF_dataServiceRequests = {'ds:1' : {id:'${LIST_RPC}',request:${json(request)}}}; var AF_initDataChunkQueue = [];</script>
 <script class="ds:1">AF_initDataCallback({key: 'ds:1', hash: '1', data:${json(data)}, sideChannel: {}});</script>`;
   const nav = ['My Activity', 'Other activity', 'Web & App Activity', 'Assistant', 'Gemini Apps', 'Delete activity by'].map((n) =>
-    `<a href="${n === 'Assistant' ? '/product/assistant' : n === 'Gemini Apps' ? '/product/gemini' : '#'}" class="${n === name ? 'on' : ''}">${n}</a>`).join('');
+    `<a href="${n === 'Assistant' ? '/product/assistant' : n === 'Gemini Apps' ? '/product/gemini' : n === 'My Activity' ? '/myactivity' : '#'}" class="${n === name ? 'on' : ''}">${n}</a>`).join('');
   html(ctx, page(`${name} - My Activity`, `<div class="ma-shell"><nav class="ma-nav">${nav}</nav><main class="ma-main">
-<div class="ma-banner"><div class="ma-badge"></div><div><h1>${name} activity</h1><p>${product === 'gemini' ? 'Gemini Apps Activity is on' : 'Web &amp; App Activity is on · Including voice and audio activity'}</p></div></div>
+<div class="ma-banner"><div class="ma-badge"></div><div><h1>${product ? `${name} activity` : 'My Activity'}</h1><p>${product === 'gemini' ? 'Gemini Apps Activity is on' : product ? 'Web &amp; App Activity is on · Including voice and audio activity' : 'Activity of every Google product'}</p></div></div>
 <div id="ma-root"></div></main></div>
 <script type="application/json" id="ma-config">${json(config)}</script><script>${CLIENT}</script>`, 'signedin', head));
 }
 
 export function activityRoutes(): Route[] {
   const r = (path: string): Route => ({ method: 'GET', path, vendor: 'google', signedIn: true, signedOut, handle: productPage });
-  return [r('/product/assistant'), r('/product/gemini'), { method: 'GET', path: '/myactivity', vendor: 'google', handle: (ctx) => redirect(ctx, '/product/assistant') }];
+  return [r('/product/assistant'), r('/product/gemini'), r('/myactivity')];
 }

@@ -1,14 +1,17 @@
 // `POST /_/FootprintsMyactivityUi/data/batchexecute`: the My Activity page's own RPC endpoint.
 // Request: query `rpcids`, `source-path`, `f.sid`, `bl`, `hl`, `rt=c`; form body `f.req=[[["<id>","<json args>",null,"generic"]]]`
 // and `at=<SNlM0e>`. Reply: `)]}'`, a blank line, then frames, each a length line and a JSON line.
-// RPCs: `y3VFHd` list (args[1] = cursor; reply payload `[items, cursor]`; item [4] = µs, [5] = token, [19] = device),
-// `TmdDAd` delete by tokens (args[0] = tokens), and `Y6Lp2d` delete by time range (args = [startUs, endUs];
-// the real range RPC is unknown: this id is the simulator's choice).
+// RPCs: `y3VFHd` list (args[1] = cursor, args[2] = product filter such as `["assistant"]`; reply payload
+// `[items, cursor]`; item [1] = product name, [4] = µs, [5] = token, [19] = device), `TmdDAd` delete by tokens
+// (args[0] = tokens), and `Y6Lp2d` delete by time range (args = [startUs, endUs, products, preview?]; with
+// preview it only counts). The filter's place and the range RPC are the simulator's guesses (sim/README.md).
 import { form, raw, stall, text } from '../http.ts';
 import type { Ctx, Route } from '../http.ts';
-import type { Recording, RecordStore } from '../data.ts';
+import type { Recording } from '../data.ts';
 import { token } from '../state.ts';
 import type { AccountState } from '../state.ts';
+import { PRODUCTS, PRODUCT_NAMES, isProduct, productOf, storeOf, titleOf } from './products.ts';
+import type { Product } from './products.ts';
 
 export const BATCHEXECUTE_PATH = '/_/FootprintsMyactivityUi/data/batchexecute';
 export const LIST_RPC = 'y3VFHd';
@@ -16,27 +19,11 @@ export const DELETE_RPC = 'TmdDAd';
 export const RANGE_DELETE_RPC = 'Y6Lp2d';
 export const GOOGLE_PAGE_SIZE = 100;
 
-export type Product = 'assistant' | 'gemini';
-
-export function productOf(path: string | null): Product {
-  return path && path.includes('gemini') ? 'gemini' : 'assistant';
-}
-
-export function storeOf(acct: AccountState, product: Product): RecordStore {
-  return product === 'gemini' ? acct.gemini : acct.store;
-}
-
-function title(r: Recording): string {
-  if (r.utteranceType === 'WAKE_WORD_ONLY') return 'Assistant was activated';
-  if (r.utteranceType === 'FALSE_WAKE_WORD') return 'Unknown voice command';
-  return `Said “${r.transcript}”`;
-}
-
 /** One activity item as the list RPC returns it (a sparse positional array, as protobuf-JSON is). */
 export function itemJson(r: Recording, product: Product): unknown[] {
   const item: unknown[] = new Array(20).fill(null);
-  item[0] = title(r);
-  item[1] = product === 'gemini' ? 'Gemini Apps' : 'Assistant';
+  item[0] = titleOf(r, product);
+  item[1] = PRODUCT_NAMES[product];
   item[2] = r.transcript || null;
   item[3] = r.response || null;
   item[4] = r.ts * 1000;
@@ -46,25 +33,51 @@ export function itemJson(r: Recording, product: Product): unknown[] {
   return item;
 }
 
-interface Cursor { b: number }
-function encodeCursor(b: number): string { return Buffer.from(JSON.stringify({ b })).toString('base64url'); }
+// The cursor: the time of the last item given and how many items of exactly that time were given (products'
+// items can share a millisecond; ties are ordered by product, then token).
+interface Cursor { b: number; k: number }
+function encodeCursor(c: Cursor): string { return Buffer.from(JSON.stringify(c)).toString('base64url'); }
 function decodeCursor(s: unknown): Cursor | undefined {
   if (typeof s !== 'string' || !s) return undefined;
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    return typeof c.b === 'number' ? c : undefined;
+    return typeof c.b === 'number' ? { b: c.b, k: typeof c.k === 'number' ? c.k : 0 } : undefined;
   } catch { return undefined; }
 }
 
-/** Items newest first below the cursor, and the next cursor. Used by the RPC and the page's bootstrap data. */
-export function listPayload(acct: AccountState, product: Product, now: number, cursor?: string | null): [unknown[], string | null] {
-  const store = storeOf(acct, product);
-  store.settle(now);
+/** The start-up list request a page makes (and publishes in AF_dataServiceRequests): its product filter. */
+export function startupArgs(product: Product | null): unknown[] {
+  return [null, null, product ? [product] : null];
+}
+
+/** Which products a list request lists: its filter, else the page's product (source-path), unless the
+ *  `mixedList` trap makes an unfiltered (or any) request list every product. */
+export function listedProducts(acct: AccountState, args: unknown[], sourcePath: string | null): Product[] {
+  const filter = Array.isArray(args[2]) ? args[2].filter(isProduct) : [];
+  const mixed = acct.faults.mixedList;
+  if (mixed === 'always') return [...PRODUCTS];
+  if (filter.length) return filter;
+  const page = productOf(sourcePath);
+  return page === null || mixed === 'unfiltered' ? [...PRODUCTS] : [page];
+}
+
+/** Items newest first below the cursor, and the next cursor, across the given products' activity. */
+export function listPayload(acct: AccountState, products: Product[], now: number, cursor?: string | null): [unknown[], string | null] {
   const c = decodeCursor(cursor);
-  const page = store.page(-Infinity, Infinity, GOOGLE_PAGE_SIZE, c?.b);
-  const last = page[page.length - 1];
-  const next = page.length === GOOGLE_PAGE_SIZE && store.page(-Infinity, Infinity, 1, last.ts).length ? encodeCursor(last.ts) : null;
-  return [page.map((r) => itemJson(r, product)), next];
+  const merged: [Recording, Product][] = [];
+  for (const p of products) {
+    const store = storeOf(acct, p);
+    store.settle(now);
+    for (const r of store.page(-Infinity, Infinity, GOOGLE_PAGE_SIZE + 1 + (c?.k ?? 0), c ? c.b + 1 : undefined)) merged.push([r, p]);
+  }
+  merged.sort((a, b) => b[0].ts - a[0].ts || PRODUCTS.indexOf(a[1]) - PRODUCTS.indexOf(b[1]) || (a[0].key < b[0].key ? -1 : 1));
+  const rest = c ? merged.slice(c.k) : merged;
+  const page = rest.slice(0, GOOGLE_PAGE_SIZE);
+  if (rest.length <= GOOGLE_PAGE_SIZE) return [page.map(([r, p]) => itemJson(r, p)), null];
+  const last = page[page.length - 1][0].ts;
+  // Items at the last item's time given so far, this page and (when the cursor was at the same time) before.
+  const k = page.filter(([r]) => r.ts === last).length + (c && c.b === last ? c.k : 0);
+  return [page.map(([r, p]) => itemJson(r, p)), encodeCursor({ b: last, k })];
 }
 
 /** `)]}'` framing: each frame (an array of entries such as `["wrb.fr", id, json, …]`) is one JSON line,
@@ -95,12 +108,24 @@ export function unframe(body: string): unknown[][] {
 }
 
 
-function deleteTokens(ctx: Ctx, store: RecordStore, tokens: string[]): void {
+/** Deletes keys of one product's activity, honouring the traps: silent deletes, deletes that show up only
+ *  later (eventual), and the n oldest Assistant items that never go away. */
+function deleteItems(ctx: Ctx, product: Product, keys: string[]): void {
   const acct = ctx.account!;
-  if (acct.faults.silentDelete) return;
+  if (acct.faults.silentDelete || keys.length === 0) return;
+  const store = storeOf(acct, product);
+  store.settle(ctx.state.now());
+  const stuck = product === 'assistant' && acct.faults.stuckItems ? new Set(store.keysInRange(-Infinity, Infinity).slice(0, acct.faults.stuckItems)) : undefined;
+  const doomed = stuck ? keys.filter((k) => !stuck.has(k)) : keys;
   const later = acct.faults.eventualConsistencyMs;
-  if (later) store.deleteLater(tokens, ctx.state.now() + later);
-  else store.deleteKeys(tokens);
+  if (later) store.deleteLater(doomed, ctx.state.now() + later);
+  else store.deleteKeys(doomed);
+}
+
+/** The products a range delete names (args[2]); the simulator refuses a range delete that names none. */
+function rangeProducts(a: unknown[]): Product[] | undefined {
+  const list = Array.isArray(a[2]) ? a[2] : [];
+  return list.length && list.every(isProduct) ? list as Product[] : undefined;
 }
 
 async function batchexecute(ctx: Ctx): Promise<void> {
@@ -116,8 +141,7 @@ async function batchexecute(ctx: Ctx): Promise<void> {
   let calls: unknown;
   try { calls = JSON.parse(body.get('f.req') ?? ''); } catch { return fail(400, 'bad_freq'); }
   if (!Array.isArray(calls) || !Array.isArray(calls[0])) return fail(400, 'bad_freq');
-  const product = productOf(q.get('source-path'));
-  const store = storeOf(acct, product);
+  const sourcePath = q.get('source-path');
   const now = ctx.state.now();
   const chunks: unknown[] = [];
   ctx.logBody = calls[0];
@@ -136,18 +160,28 @@ async function batchexecute(ctx: Ctx): Promise<void> {
         await stall(ctx, typeof stallFault === 'number' ? stallFault : 2 ** 31 - 1);
         if (ctx.res.destroyed) return;
       }
-      payload = listPayload(acct, product, ctx.state.now(), cursor);
+      const listed = listPayload(acct, listedProducts(acct, a, sourcePath), ctx.state.now(), cursor);
+      // The listLoop trap: a page that points back at itself.
+      if (acct.faults.listLoop && cursor) listed[1] = cursor;
+      payload = listed;
     } else if (rpc === DELETE_RPC) {
+      // A token is one item of whichever product holds it: per-item deletes are not filtered by the page.
       const tokens = (Array.isArray(a[0]) ? a[0] : []).flat().filter((t): t is string => typeof t === 'string');
-      store.settle(now);
-      deleteTokens(ctx, store, tokens);
+      for (const p of PRODUCTS) deleteItems(ctx, p, tokens.filter((t) => storeOf(acct, p).get(t)));
       payload = [];
     } else if (rpc === RANGE_DELETE_RPC) {
-      const [startUs, endUs] = a;
-      if (typeof startUs !== 'number' || typeof endUs !== 'number') return fail(400, 'bad_args');
-      store.settle(now);
-      deleteTokens(ctx, store, store.keysInRange(Math.ceil(startUs / 1000), Math.floor(endUs / 1000)));
-      payload = [];
+      const [startUs, endUs, , preview] = a;
+      const products = rangeProducts(a);
+      if (typeof startUs !== 'number' || typeof endUs !== 'number' || !products) return fail(400, 'bad_args');
+      const from = Math.ceil(startUs / 1000);
+      const to = Math.floor(endUs / 1000);
+      if (preview === true) {
+        ctx.kind += '.preview';
+        payload = [products.reduce((n, p) => { storeOf(acct, p).settle(now); return n + storeOf(acct, p).count(from, to); }, 0)];
+      } else {
+        for (const p of products) deleteItems(ctx, p, storeOf(acct, p).keysInRange(from, to));
+        payload = [];
+      }
     } else {
       return fail(400, 'unknown_rpc');
     }

@@ -11,6 +11,7 @@ const sim = await startSimulator({
   accounts: [{ id: 'g', vendor: 'google', email: 'g@example.com', password: 'pw-google-1', mfa: 'none', recordings: 400, spanDays: 90 }],
 });
 t.teardown(() => sim.close());
+t.setTimeout(600_000); // several real Chromium runs; slower under load
 const older = (days: number, product: 'assistant' | 'gemini' = 'assistant') => sim.control.remaining('g', { to: cutoffFor(days, sim.control.now(), 'UTC') - 1, product });
 
 t.beforeEach(() => { sim.control.reset('g'); sim.control.clearRequests(); });

@@ -1,47 +1,27 @@
 // The Google Assistant (and Gemini) provider. Google blocks automated sign-in, so this provider never touches a
 // sign-in form: it reuses the browser state a person left behind when signing in once from the status page,
-// and reports `needs_login` when that state no longer works. Counting goes through the page's own list RPC
-// when its reply checks out, else through the page; deleting goes through the page.
-import { PurgeError } from '../../purge/errors.ts';
-import { documentProblem, watchDocuments } from '../document-status.ts';
+// and reports `needs_login` when that state no longer works. Counting goes through the page's own start-up list
+// request (with its product filter; every item's product is checked), else through the page; deleting goes
+// through the page's dialog, read back before the final click (dialog.ts). Only Assistant's activity (and
+// Gemini's with include_gemini) is ever deleted: each from its own page, each proved.
 import type { Inventory, Provider, ProviderSession } from '../types.ts';
-import { deleteThroughPage, listViaPage } from './activity.ts';
-import { listViaRpc } from './rpc.ts';
+import { deleteThroughPage } from './activity.ts';
+import { keptItems } from './kept.ts';
+import { itemKey, listProduct, openPage, productsOf } from './pages.ts';
 import { MARKERS, PATHS } from './selectors.ts';
+import type { GoogleProduct } from './selectors.ts';
 
-interface GoogleSession { inScope: Map<string, number[]> }
+/** Bounds on one counting pass: past them the count is "at least N" (exact: false). */
+const COUNT_BUDGET_MS = 120_000;
+const COUNT_MAX_PAGES = 5_000;
+
+/** What inventory counted, per product: token → time (ms) of the items older than the cut-off. */
+interface GoogleSession { inScope: Map<GoogleProduct['code'], Map<string, number>> }
 const sessions = new WeakMap<ProviderSession, GoogleSession>();
 function stateOf(s: ProviderSession): GoogleSession {
   let state = sessions.get(s);
   if (!state) { state = { inScope: new Map() }; sessions.set(s, state); }
   return state;
-}
-
-function products(s: ProviderSession): string[] {
-  return s.account.include_gemini ? [PATHS.assistant, PATHS.gemini] : [PATHS.assistant];
-}
-
-/** Opens a product page and checks it is the signed-in app; anything else needs a person or is unknown. */
-async function openProduct(s: ProviderSession, path: string): Promise<void> {
-  watchDocuments(s.page);
-  await s.step(`open My Activity ${path}`, () => s.page.goto(`${s.origin}${path}?hl=en`, { waitUntil: 'domcontentloaded' }));
-  const problem = documentProblem(s.page, 'Google');
-  if (problem) throw problem;
-  const html = await s.page.content();
-  if (html.includes(MARKERS.signedOut) || /\/(v3\/)?signin\/|ServiceLogin/.test(new URL(s.page.url()).pathname)) {
-    throw new PurgeError('needs_login', 'Google is signed out: a person must sign in once from the status page (Google blocks automated sign-in)');
-  }
-  if (html.includes(MARKERS.identityCheck)) {
-    throw new PurgeError('needs_login', 'Google wants a person to confirm it is them ("Verify it\'s you"): sign in from the status page');
-  }
-  if (!html.includes(MARKERS.app)) throw new PurgeError('page_changed', `My Activity at ${path} is not the page voicewipe knows`);
-}
-
-async function listProduct(s: ProviderSession, path: string): Promise<Map<string, number>> {
-  const viaRpc = await listViaRpc(s, path);
-  if (viaRpc) return viaRpc;
-  s.observations.notes.push(`the list RPC's reply did not check out on ${path}; read the page instead`);
-  return listViaPage(s);
 }
 
 export const google: Provider = {
@@ -64,7 +44,7 @@ export const google: Provider = {
   eventual: true,
 
   async signIn(s) {
-    for (const path of products(s)) await openProduct(s, path);
+    for (const product of productsOf(s)) await openPage(s, product.path);
     return 'session_reused';
   },
 
@@ -73,28 +53,38 @@ export const google: Provider = {
     let oldest: number | null = null;
     let newest: number | null = null;
     let count = 0;
-    for (const path of products(s)) {
-      if (new URL(s.page.url()).pathname !== path) await openProduct(s, path);
-      const times = [...(await listProduct(s, path)).values()].filter((ts) => ts < cutoff);
-      state.inScope.set(path, times);
-      count += times.length;
-      for (const ts of times) {
+    let exact = true;
+    const items = new Map<string, number>();
+    for (const product of productsOf(s)) {
+      const listing = await listProduct(s, product, { budgetMs: COUNT_BUDGET_MS, maxPages: COUNT_MAX_PAGES });
+      exact &&= listing.exact;
+      const older = new Map<string, number>();
+      for (const [token, { ts }] of listing.items) {
+        if (ts >= cutoff) continue;
+        older.set(token, ts);
+        items.set(itemKey(product.code, token), ts);
         if (oldest === null || ts < oldest) oldest = ts;
         if (newest === null || ts > newest) newest = ts;
       }
+      state.inScope.set(product.code, older);
+      count += older.size;
     }
-    return { count, exact: true, oldest_at: oldest, newest_at: newest };
+    // exact: the runner's "at least N"; items: the runner ages pending items by key.
+    return { count, exact, oldest_at: oldest, newest_at: newest, items };
   },
+
+  // The survivor check's list: this account's products at or after the cut-off, and other products' activity.
+  kept: keptItems,
 
   async delete(s, cutoff, _found, onProgress) {
     const state = stateOf(s);
     let before = 0;
-    for (const path of products(s)) {
-      const timestamps = state.inScope.get(path) ?? [];
+    for (const product of productsOf(s)) {
+      const timestamps = [...(state.inScope.get(product.code) ?? new Map<string, number>()).values()];
       if (timestamps.length === 0) continue;
-      await openProduct(s, path);
+      await openPage(s, product.path);
       const done = before;
-      await deleteThroughPage(s, { cutoff, everything: s.account.keep_days === 0, timestamps }, (n) => onProgress(done + n));
+      await deleteThroughPage(s, product, { cutoff, everything: s.account.keep_days === 0, timestamps }, (n) => onProgress(done + n));
       before += timestamps.length;
     }
   },
