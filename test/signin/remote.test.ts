@@ -5,7 +5,6 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../../src/browser/launch.ts';
 import { createLogger } from '../../src/log.ts';
 import { PROVIDERS } from '../../src/providers/index.ts';
 import { RemoteSignIns } from '../../src/signin/remote.ts';
@@ -25,7 +24,7 @@ t.teardown(() => sim.close());
 function manager(t: Test, env: ReturnType<typeof purgeEnv>, logs: string[], signedIn: string[]) {
   const log = createLogger({ level: 'debug', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
   const signIns = new RemoteSignIns({
-    config: env.config, vault: env.vault, log, providers: PROVIDERS, launch: launchBrowser, busy: () => false,
+    config: env.config, vault: env.vault, log, providers: PROVIDERS, busy: () => false,
     onSignedIn: (id) => signedIn.push(id), limits: { checkMs: 200 },
   });
   t.teardown(() => signIns.closeAll());
@@ -113,11 +112,11 @@ t.test('one sign-in at a time, keys limited, cancel closes the browser, idle sig
   t.equal(signIns.view('g')!.state, 'cancelled');
   const idle = new RemoteSignIns({
     config: env.config, vault: env.vault, log: createLogger({ level: 'fatal', destination: new Writable({ write(_c, _e, cb) { cb(); } }) }),
-    providers: PROVIDERS, launch: launchBrowser, busy: () => false, onSignedIn: () => {}, limits: { checkMs: 100, idleMs: 500 },
+    providers: PROVIDERS, busy: () => false, onSignedIn: () => {}, limits: { checkMs: 100, idleMs: 500 },
   });
   await idle.start('a');
   await waitFor('the idle timeout', () => idle.view('a')?.state === 'timed_out', 10_000);
   t.match(idle.view('a'), { state: 'timed_out', message: /nobody typed/ });
-  const busy = new RemoteSignIns({ ...{ config: env.config, vault: env.vault, log: createLogger({ level: 'fatal', destination: new Writable({ write(_c, _e, cb) { cb(); } }) }), providers: PROVIDERS, launch: launchBrowser, onSignedIn: () => {} }, busy: () => true });
+  const busy = new RemoteSignIns({ ...{ config: env.config, vault: env.vault, log: createLogger({ level: 'fatal', destination: new Writable({ write(_c, _e, cb) { cb(); } }) }), providers: PROVIDERS, onSignedIn: () => {} }, busy: () => true });
   await t.rejects(busy.start('a'), /a purge is running/);
 });
