@@ -96,7 +96,7 @@ export class PurgeRunner {
   constructor(deps: RunnerDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
-    this.keeper = new SignInKeeper(new SignInRecords(deps.vault), this.now);
+    this.keeper = new SignInKeeper(deps.vault, new SignInRecords(deps.vault), this.now);
     this.opts = { retryDelayMs: 5_000, maxAttempts: 3, maxRetryAfterMs: 120_000, verifyIntervalMs: 5_000, ...deps.options };
   }
 

@@ -8,7 +8,7 @@
 //    afresh with the password while it still can;
 //  - afterwards, how the account signed in and when, for the status page and Home Assistant.
 import type { BrowserContext } from 'playwright-core';
-import type { StorageState } from '../browser/vault.ts';
+import type { SessionVault, StorageState } from '../browser/vault.ts';
 import type { AccountConfig } from '../config/types.ts';
 import { PurgeError } from '../purge/errors.ts';
 import { ExchangeFailed, exchangeForCookies } from './app-device.ts';
@@ -47,9 +47,11 @@ export interface BeforeSignIn {
 }
 
 export class SignInKeeper {
+  private readonly vault: SessionVault;
   private readonly records: SignInRecords;
   private readonly now: () => number;
-  constructor(records: SignInRecords, now: () => number) {
+  constructor(vault: SessionVault, records: SignInRecords, now: () => number) {
+    this.vault = vault;
     this.records = records;
     this.now = now;
   }
@@ -88,6 +90,8 @@ export class SignInKeeper {
           this.records.update(account.id, { method: defaultMethod(account), device: { serial: record!.device!.serial } });
         }
         if (!account.password) {
+          // Cookies minted for a removed device are not worth another night: the account waits for a person.
+          if (err.why === 'revoked') this.vault.drop(account.id);
           throw new PurgeError(err.why === 'revoked' ? 'needs_login' : 'bad_credentials',
             err.why === 'revoked' ? `${err.message}; ${signInHint(account).replace(/^sign in once/, 'sign in again')}` : err.message);
         }
