@@ -12,7 +12,8 @@ import type { SessionVault, StorageState } from '../browser/vault.ts';
 import type { AccountConfig } from '../config/types.ts';
 import { PurgeError } from '../purge/errors.ts';
 import { ExchangeFailed, exchangeForCookies } from './app-device.ts';
-import type { SignInMethod, SignInRecords } from './record.ts';
+import { defaultMethod } from './record.ts';
+import type { SignInRecords } from './record.ts';
 
 const DAY_MS = 86_400_000;
 /** Amazon's web cookies last about 14 days (alexa.md); renew from day 12, or 2 days before a cookie says. */
@@ -22,11 +23,6 @@ export const RENEW_BEFORE_MS = 2 * DAY_MS;
 /** Where a person signs in: the status page's button, or the CLI on a machine with a screen. */
 export function signInHint(account: Pick<AccountConfig, 'id'>): string {
   return `sign in once: the status page's "Sign in" button on this account's card (POST /api/signin/${account.id}), or \`voicewipe login ${account.id}\``;
-}
-
-/** The method an account uses when nothing is recorded yet. */
-export function defaultMethod(account: Pick<AccountConfig, 'provider' | 'password'>): SignInMethod {
-  return account.provider === 'google' || !account.password ? 'person' : 'web';
 }
 
 /** When the session's sign-in cookies expire (the earliest of the vendor's auth cookies), if they say. */

@@ -1,7 +1,8 @@
 // How each account signs in and when that was last renewed, kept in the session vault (encrypted, the
 // `signin` entry next to the session) because it holds the app device's refresh token. The status page and
 // Home Assistant show the method and the renewal time; the token never leaves this file's callers.
-import type { SessionVault } from '../browser/vault.ts';
+import { SessionVault } from '../browser/vault.ts';
+import type { AccountConfig } from '../config/types.ts';
 import type { AppDevice } from './app-device.ts';
 
 /** app_device: Amazon cookies minted from the Alexa-app refresh token each night. web: password (+ TOTP)
@@ -34,9 +35,26 @@ export class SignInRecords {
     return record;
   }
 
-  /** The public part (no token, no serial): for the status page, the API and MQTT. */
-  view(accountId: string): { signin_method: SignInMethod | null; signin_renewed_at: number | null } {
-    const r = this.load(accountId);
-    return { signin_method: r?.method ?? null, signin_renewed_at: r?.renewed_at ?? null };
-  }
+}
+
+/** The method an account uses when nothing is recorded yet. */
+export function defaultMethod(account: Pick<AccountConfig, 'provider' | 'password'>): SignInMethod {
+  return account.provider === 'google' || !account.password ? 'person' : 'web';
+}
+
+export interface SignInStatus { signin_method: SignInMethod; signin_renewed_at: string | null }
+
+const opened = new Map<string, SignInRecords>();
+
+/** The public part (no token, no serial) for the status page, the API and MQTT. Never throws: a vault that
+ *  cannot be read shows the account's default method. */
+export function signInStatus(stateDir: string, account: Pick<AccountConfig, 'id' | 'provider' | 'password'>): SignInStatus {
+  let record: SignInRecord | undefined;
+  try {
+    let records = opened.get(stateDir);
+    if (!records) { records = new SignInRecords(new SessionVault(stateDir)); opened.set(stateDir, records); }
+    record = records.load(account.id);
+  } catch { /* no key yet, unreadable entry: nothing recorded */ }
+  const renewed = record?.renewed_at;
+  return { signin_method: record?.method ?? defaultMethod(account), signin_renewed_at: renewed ? new Date(renewed).toISOString() : null };
 }
