@@ -51,6 +51,8 @@ export async function startPersonFlow(account: AccountConfig, provider: Provider
       records.update(account.id, { method: 'app_device', renewed_at: now, device: { serial, refresh_token: refreshToken, registered_at: now } });
       await context.addCookies(await exchangeForCookies(account, refreshToken));
       hooks.progress('device registered; opening the history page');
+      // The landing page may still be loading: going on before it has would be cut short by it.
+      await page.waitForURL((u) => authorizationCode(u.href) !== undefined, { waitUntil: 'domcontentloaded', timeout: 15_000 }).catch(() => {});
       await page.goto(provider.personSignInUrl(account, origin), { waitUntil: 'domcontentloaded' });
     } catch (err) {
       hooks.fail((err as Error).message);
