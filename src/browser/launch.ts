@@ -36,15 +36,12 @@ async function blockHeavyResources(context: BrowserContext, page: Page): Promise
 }
 
 export interface LaunchOptions {
-  /** A browser a person signs in with (remote sign-in, `voicewipe login`): the full Chromium, pictures on
-   *  (a captcha is a picture), nothing blocked. */
-  forPerson?: boolean;
-  /** Overrides browser.headless (`voicewipe login` shows a window when a display is there). */
+  /** Overrides browser.headless. (A person signs in in browser/person.ts's browser, not this one.) */
   headless?: boolean;
 }
 
 export async function launchBrowser(config: BrowserConfig, opts: LaunchOptions = {}): Promise<RunBrowser> {
-  const binary = findChromium(config.executable_path, opts.forPerson ? 'chromium' : undefined);
+  const binary = findChromium(config.executable_path);
   // Playwright is about 75 MB of heap: loaded when a run needs it, never in the idle daemon.
   const { chromium } = await import('playwright-core');
   // Chromium ignores unknown switches; this one lets us (and ps) find our browser among our children.
@@ -53,7 +50,7 @@ export async function launchBrowser(config: BrowserConfig, opts: LaunchOptions =
     executablePath: binary.path,
     headless: opts.headless ?? config.headless,
     // imagesEnabled=false: Blink does not even decode pictures that slip past the URL block (data: URLs).
-    args: [...CHROMIUM_ARGS, ...IDENTITY_ARGS, ...(opts.forPerson ? [] : ['--blink-settings=imagesEnabled=false']), marker],
+    args: [...CHROMIUM_ARGS, ...IDENTITY_ARGS, '--blink-settings=imagesEnabled=false', marker],
     // Playwright would add --enable-automation, which sets navigator.webdriver and gives the browser away.
     ignoreDefaultArgs: IGNORED_DEFAULT_ARGS,
     timeout: 30_000,
@@ -86,7 +83,7 @@ export async function launchBrowser(config: BrowserConfig, opts: LaunchOptions =
       context.setDefaultNavigationTimeout(stepTimeoutMs);
       // Blocked by URL inside Chromium: a Playwright route would pause every request (the JSON list ones too)
       // for a round trip to Node, which costs more than the pictures it saves.
-      if (!opts.forPerson) context.on('page', (page) => { void blockHeavyResources(context, page); });
+      context.on('page', (page) => { void blockHeavyResources(context, page); });
       return context;
     },
     async close() {
