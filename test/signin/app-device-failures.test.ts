@@ -26,7 +26,8 @@ t.beforeEach(() => {
 });
 
 t.test('the device removed in the Alexa app: needs_login "sign in again", one exchange, no retries', async (t) => {
-  const env = purgeEnv(t, sim, [{ sim: 'uk', keep_days: 30, withoutPassword: true }]);
+  const dir = t.testdir();
+  const env = purgeEnv(t, sim, [{ sim: 'uk', keep_days: 30, withoutPassword: true }], {}, dir);
   await registerOverHttp(sim, env.vault, env.config.accounts[0], 'uk');
   const ok = await env.run();
   t.equal(ok.status, 'ok', JSON.stringify(ok.results[0]));
@@ -48,7 +49,7 @@ t.test('the device removed in the Alexa app: needs_login "sign in again", one ex
   t.equal(sim.control.requests({ kind: 'amazon.exchange' }).length, 1, 'the next night does not try the dead token again');
 
   // With a password on file, the web sign-in takes over and says why.
-  const withPassword = purgeEnv(t, sim, [{ sim: 'uk', keep_days: 30 }]);
+  const withPassword = purgeEnv(t, sim, [{ sim: 'uk', keep_days: 30 }], {}, dir);
   await registerOverHttp(sim, withPassword.vault, withPassword.config.accounts[0], 'uk');
   t.equal(sim.appDevices.devices('uk').length, 1, 'registered again on the same device');
   sim.appDevices.revoke('uk');

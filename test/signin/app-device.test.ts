@@ -14,6 +14,7 @@ import { SignInRecords } from '../../src/signin/record.ts';
 import { RemoteSignIns } from '../../src/signin/remote.ts';
 import { DAY_MS } from '../../src/purge/run.ts';
 import { startSimulator } from '../../sim/server.ts';
+import { registerOverHttp } from '../helpers/app-device.ts';
 import { purgeEnv } from '../helpers/purge.ts';
 import type { PurgeEnv } from '../helpers/purge.ts';
 import { waitFor } from '../helpers/daemon.ts';
@@ -95,8 +96,9 @@ t.test('signed in once as the Alexa app: purges with no password on file, fresh 
 
 t.test('signing in again reuses the device: the account keeps one voicewipe device', async (t) => {
   const env = purgeEnv(t, sim, [{ sim: 'uk', keep_days: 30, withoutPassword: true }]);
-  t.equal((await personSignsIn(t, env, 'uk', 'uk')).state, 'signed_in');
-  const serial = new SignInRecords(env.vault).load('uk')!.device!.serial;
+  const serial = await registerOverHttp(sim, env.vault, env.config.accounts[0], 'uk');
+  t.equal(sim.appDevices.devices('uk').length, 1);
+  // Months later a person signs in again in the daemon's browser: the same device is registered again.
   t.equal((await personSignsIn(t, env, 'uk', 'uk')).state, 'signed_in');
   t.equal(sim.control.requests({ kind: 'amazon.register' }).length, 2, 'registered twice');
   t.equal(sim.appDevices.devices('uk').length, 1, 'still one device on the account');
