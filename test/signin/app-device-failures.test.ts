@@ -87,7 +87,8 @@ t.test('Amazon refuses the registration: the sign-in fails with the reason, noth
   t.match(signIns.view('uk'), { state: 'failed', message: /refused to register voicewipe as a device.*Too many devices registered/ });
   t.notOk(new SignInRecords(env.vault).load('uk')?.device?.refresh_token, 'no token kept');
   t.notOk(env.vault.load('uk').state, 'no session kept');
-  t.equal(sim.appDevices.devices('uk').length, 0, 'no device on the account');
+  t.equal(sim.appDevices.devices('uk').filter((d) => !d.revoked).length, 0, 'no device added to the account');
+  t.match(sim.control.requests({ kind: 'amazon.register' }), [{ kind: 'amazon.register.refused', status: 400 }]);
 });
 
 t.test('never signed in: needs_login with where to sign in, before any network step', async (t) => {

@@ -97,7 +97,21 @@ t.test('Amazon stuck on a captcha: the person solves it, the account becomes hea
   t.notOk(logs.join('').includes('pw-amazon-remote'), 'nothing typed is logged');
   const run = await env.run();
   t.equal(run.status, 'ok', JSON.stringify(run.results[0]));
-  t.match(run.results[0].details.notes, ['signed in with the saved session']);
+  t.same(run.results[0].details.notes, ['fresh cookies from the app device', 'signed in with the saved session'], 'the sign-in registered the app device');
+});
+
+t.test('the sign-in browser stays on the vendor\'s pages: other sites blocked, pop-ups closed, no automation traces', async (t) => {
+  const env = purgeEnv(t, sim, [{ sim: 'g', keep_days: 30 }]);
+  const signIns = manager(t, env, [], []);
+  await signIns.start('g');
+  const page = pageOf(signIns, 'g');
+  await waitFor('the identifier field', async () => (await page.locator('#identifierId').count()) > 0);
+  await t.rejects(page.goto('http://localhost:9/elsewhere'), /ERR_BLOCKED_BY_CLIENT/, 'another origin is blocked');
+  await page.evaluate(() => { window.open('/product/assistant'); });
+  await waitFor('the pop-up to be closed', () => page.context().pages().length === 1, 10_000);
+  t.equal(page.context().pages()[0], page, 'only the sign-in page is left');
+  t.same(await page.evaluate(() => ({ webdriver: navigator.webdriver, headless: /Headless/.test(navigator.userAgent) })), { webdriver: false, headless: false });
+  t.equal(signIns.view('g')!.state, 'waiting_for_person');
 });
 
 t.test('one sign-in at a time, keys limited, cancel closes the browser, idle sign-ins time out', async (t) => {
