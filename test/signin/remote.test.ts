@@ -20,6 +20,8 @@ const sim = await startSimulator({
   ],
 });
 t.teardown(() => sim.close());
+// Each sign-in starts a full Chromium process and a purge follows: more than the default two minutes on a busy machine.
+t.setTimeout(300_000);
 
 function manager(t: Test, env: ReturnType<typeof purgeEnv>, logs: string[], signedIn: string[]) {
   const log = createLogger({ level: 'debug', destination: new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }) });
@@ -98,20 +100,6 @@ t.test('Amazon stuck on a captcha: the person solves it, the account becomes hea
   const run = await env.run();
   t.equal(run.status, 'ok', JSON.stringify(run.results[0]));
   t.same(run.results[0].details.notes, ['fresh cookies from the app device', 'signed in with the saved session'], 'the sign-in registered the app device');
-});
-
-t.test('the sign-in browser stays on the vendor\'s pages: other sites blocked, pop-ups closed, no automation traces', async (t) => {
-  const env = purgeEnv(t, sim, [{ sim: 'g', keep_days: 30 }]);
-  const signIns = manager(t, env, [], []);
-  await signIns.start('g');
-  const page = pageOf(signIns, 'g');
-  await waitFor('the identifier field', async () => (await page.locator('#identifierId').count()) > 0);
-  await t.rejects(page.goto('http://localhost:9/elsewhere'), /ERR_BLOCKED_BY_CLIENT/, 'another origin is blocked');
-  await page.evaluate(() => { window.open('/product/assistant'); });
-  await waitFor('the pop-up to be closed', () => page.context().pages().length === 1, 10_000);
-  t.equal(page.context().pages()[0], page, 'only the sign-in page is left');
-  t.same(await page.evaluate(() => ({ webdriver: navigator.webdriver, headless: /Headless/.test(navigator.userAgent) })), { webdriver: false, headless: false });
-  t.equal(signIns.view('g')!.state, 'waiting_for_person');
 });
 
 t.test('one sign-in at a time, keys limited, cancel closes the browser, idle sign-ins time out', async (t) => {
