@@ -134,6 +134,7 @@ export class RemoteSignIns {
       allowedOrigins: signInOrigins(active.account, origin), width: WIDTH, height: HEIGHT,
     });
     if (active.view.state !== 'starting') { await active.browser.close(); return; } // cancelled meanwhile
+    this.deps.log.info({ account: active.account.id, sandboxed: active.browser.sandboxed }, 'sign-in browser open');
     active.context = active.browser.context;
     active.page = active.browser.page;
     active.context.setDefaultTimeout(30_000);
