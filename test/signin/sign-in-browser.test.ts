@@ -26,8 +26,9 @@ t.test('the sign-in browser stays on the vendor\'s pages: other sites blocked, p
   const page = pageOf(signIns, 'g');
   await waitFor('the identifier field', async () => (await page.locator('#identifierId').count()) > 0);
   await t.rejects(page.goto('http://localhost:9/elsewhere'), /ERR_BLOCKED_BY_CLIENT/, 'another origin is blocked');
-  await waitFor('the way back to the sign-in page', async () => /\/v3\/signin\/identifier/.test(page.url())
-    && await page.locator('#identifierId').count().catch(() => 0) > 0, 10_000);
+  await waitFor('the way back to the sign-in page', () => /\/v3\/signin\/identifier/.test(page.url()), 15_000)
+    .catch((err: Error) => { throw new Error(`${err.message} (at ${page.url()})`); });
+  await page.locator('#identifierId').waitFor();
   await page.evaluate(() => { window.open('/product/assistant'); });
   await waitFor('the pop-up to be closed', () => page.context().pages().length === 1, 10_000);
   t.equal(page.context().pages()[0], page, 'only the sign-in page is left');
