@@ -1,7 +1,7 @@
 // The browser a person signs in with (status page's remote sign-in, `voicewipe login`): the full Chromium
 // started as an ordinary process (no --enable-automation, no Playwright launch), with its own profile under
-// <state_dir>/browser-profiles/<account>, Chromium's sandbox where the platform allows it, and site isolation
-// on. voicewipe attaches over CDP (on 127.0.0.1 only) to stream the picture and pass the person's input.
+// <state_dir>/browser-profiles/<account> (its cookies and storage wiped at the end: the vault keeps the session),
+// Chromium's sandbox where the platform allows it, and site isolation on. voicewipe attaches over CDP (on 127.0.0.1 only) to stream the picture and pass the person's input.
 // Google refuses sign-in in a Playwright-launched browser (vendors/google.md); this one it accepts.
 // The page may only go to the provider's sign-in and privacy origins; pop-ups are closed.
 import { spawn } from 'node:child_process';
@@ -114,6 +114,7 @@ export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrows
     try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
     for (let i = 0; i < 30 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     killTree(pid);
+    forgetSignedInState(dir);
   };
   try {
     const context = browser.contexts()[0];
@@ -138,6 +139,14 @@ export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrows
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+/** The signed-in state lives encrypted in the vault; the profile keeps no copy of it on disk (Chromium's
+ *  cookie store is only obfuscated with --password-store=basic). Preferences and the like stay. */
+function forgetSignedInState(dir: string): void {
+  for (const name of ['Cookies', 'Cookies-journal', 'Local Storage', 'Session Storage', 'IndexedDB', 'Service Worker', 'Login Data', 'Login Data-journal', 'Web Data', 'Web Data-journal']) {
+    rmSync(join(dir, 'Default', name), { recursive: true, force: true });
   }
 }
 
