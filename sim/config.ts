@@ -17,6 +17,10 @@ export interface SimConfigAccount {
   password?: string;
   /** Google: purge Gemini activity too. */
   include_gemini?: boolean;
+  /** Amazon: no password on file (the app-device sign-in, or a person, signs in). */
+  withoutPassword?: boolean;
+  /** Amazon: this marketplace instead of the simulator account's. */
+  marketplace?: string;
 }
 
 export interface SimConfigOptions {
@@ -62,8 +66,8 @@ export function writeSimConfig(sim: Simulator, opts: SimConfigOptions): string {
       `    keep_days: ${a.keep_days ?? 30}`, `    base_url: ${sim.url}`);
     if (a.enabled === false) lines.push('    enabled: false');
     if (provider === 'alexa') {
-      lines.push(`    marketplace: ${simAccount.marketplace}`, `    email: ${simAccount.email}`,
-        `    password_file: ${secretFile(`${id}-password`, a.password ?? simAccount.password)}`);
+      lines.push(`    marketplace: ${a.marketplace ?? simAccount.marketplace}`, `    email: ${simAccount.email}`);
+      if (!a.withoutPassword) lines.push(`    password_file: ${secretFile(`${id}-password`, a.password ?? simAccount.password)}`);
       if (simAccount.totpSecret && !a.withoutTotp) lines.push(`    totp_secret_file: ${secretFile(`${id}-totp`, simAccount.totpSecret)}`);
     } else {
       if (simAccount.email) lines.push(`    email: ${simAccount.email}`);

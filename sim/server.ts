@@ -3,6 +3,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiRoutes, DEFAULT_DELETE_PATH } from './amazon/api.ts';
+import { appDeviceRoutes, createAppDeviceControl } from './amazon/app-device.ts';
+import type { AppDeviceControl } from './amazon/app-device.ts';
+import { setAmazonAutomationCheck } from './automation.ts';
 import { rvhRoutes } from './amazon/rvh.ts';
 import { amazonSession, signinRoutes } from './amazon/signin.ts';
 import { parseSignin } from './amazon/variants.ts';
@@ -47,6 +50,9 @@ export interface SimOptions {
   now?: () => number;
   /** Called for every request (after the reply), e.g. to print a log line in the CLI. */
   onRequest?: (line: string) => void;
+  /** Amazon answers a password sign-in from a browser that gives itself away (HeadlessChrome, webdriver)
+   *  with a captcha, as the real site tends to. Google always refuses such a browser. */
+  detectAutomation?: boolean;
 }
 
 export interface Simulator {
@@ -56,6 +62,10 @@ export interface Simulator {
   /** The accounts as configured (with their derived TOTP secrets and defaults filled in). */
   readonly accounts: SimAccount[];
   control: SimControl;
+  /** Amazon's registered app devices: list, remove (revoke), make registration fail. */
+  appDevices: AppDeviceControl;
+  /** Turns Amazon's automation check on or off. */
+  detectAutomation(on: boolean): void;
   deletePath: string;
   close(): Promise<void>;
 }
@@ -101,11 +111,13 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   state.signin = { ...state.signin, ...parseSignin({ style: opts.signinStyle, ...opts.signin }) };
   for (const a of opts.accounts ?? DEFAULT_ACCOUNTS) state.addAccount(a);
   const control = createControl(state);
+  const appDevices = createAppDeviceControl(state);
+  setAmazonAutomationCheck(state, opts.detectAutomation === true);
 
   const routes: Route[] = [
     ...signinRoutes(), ...rvhRoutes(), ...apiRoutes(deletePath),
     ...googleSigninRoutes(), ...activityRoutes(), ...batchexecuteRoutes(),
-    ...controlRoutes(control),
+    ...appDeviceRoutes(appDevices), ...controlRoutes(control),
     { method: 'GET', path: '/', vendor: 'control', noFaults: true, handle: homePage },
   ];
   const exact = new Map<string, Route>();
@@ -170,6 +182,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     port: address.port,
     get accounts() { return [...state.accounts.values()].map((s) => ({ ...s.account })); },
     control,
+    appDevices,
+    detectAutomation: (on) => setAmazonAutomationCheck(state, on),
     deletePath,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -12,7 +12,6 @@ import type { Purge } from './purge/index.ts';
 import type { RunnerOptions } from './purge/run.ts';
 import { Scheduler } from './schedule/index.ts';
 import { RemoteSignIns } from './signin/remote.ts';
-import { launchBrowser } from './browser/launch.ts';
 import { PROVIDERS } from './providers/index.ts';
 import { VERSION } from './version.ts';
 
@@ -61,7 +60,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     });
     const scheduler = new Scheduler({ config, db, runner: purge.runner, log: log.child({ module: 'schedule' }), now: opts.now, catchUpDelayMs: opts.catchUpDelayMs });
     const signIns = new RemoteSignIns({
-      config, vault: purge.vault, log: log.child({ module: 'signin' }), providers: PROVIDERS, launch: launchBrowser,
+      config, vault: purge.vault, log: log.child({ module: 'signin' }), providers: PROVIDERS,
       busy: () => purge.runner.running !== undefined,
       // Signed in: purge that account now, which proves the session works and turns its card healthy.
       onSignedIn: (accountId) => {

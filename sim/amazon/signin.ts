@@ -7,6 +7,9 @@ import { clearCookie, escapeHtml, form, html, json, localPath, redirect, setCook
 import type { Ctx, Route } from '../http.ts';
 import { cookieSuffix, token } from '../state.ts';
 import type { AccountState, SimState } from '../state.ts';
+import { automationProbe, noteAutomation, takeCaptchaOwed } from '../automation.ts';
+import { finishOAuth, oauthRequest } from './app-device.ts';
+import type { OAuthRequest } from './app-device.ts';
 import { signinShell } from './pages.ts';
 
 export const RVH_PATH = '/alexa-privacy/apd/rvh';
@@ -19,6 +22,8 @@ interface SignInFlow {
   returnTo: string;
   stage: Stage;
   rememberMe: boolean;
+  /** The Alexa app's OAuth sign-in (openid.oa2.*): ends on /ap/maplanding with a code. */
+  oauth?: OAuthRequest;
 }
 
 // Sign-in flows and "don't ask again on this browser" device tokens, per simulator instance.
@@ -56,7 +61,7 @@ function currentFlow(ctx: Ctx, create: boolean): SignInFlow | undefined {
   const found = all.get(id);
   if (found || !create) return found;
   const returnTo = localPath(form(ctx).get('openid.return_to') ?? ctx.url.searchParams.get('openid.return_to'), RVH_PATH);
-  const flow: SignInFlow = { id: token(12), returnTo, stage: 'email', rememberMe: false };
+  const flow: SignInFlow = { id: token(12), returnTo, stage: 'email', rememberMe: false, oauth: oauthRequest(ctx) };
   all.set(flow.id, flow);
   if (all.size > 1000) all.delete(all.keys().next().value!);
   return flow;
@@ -76,7 +81,7 @@ export function identifySignIn(ctx: Ctx): AccountState | undefined {
 
 function hidden(flow: SignInFlow): string {
   return `<input type="hidden" name="appActionToken" value="${token(16)}"><input type="hidden" name="workflowState" value="${flow.id}">
-<input type="hidden" name="openid.return_to" value="${escapeHtml(flow.returnTo)}">`;
+<input type="hidden" name="openid.return_to" value="${escapeHtml(flow.returnTo)}">${automationProbe()}`;
 }
 
 function errorBox(message: string | undefined): string {
@@ -183,7 +188,7 @@ if(j.approved)location.href='/ap/cvf/approval/done?arb=${flow.id}';},1000);</scr
 /** The step after a correct password (or captcha): 2-step page, push approval, or done. */
 function afterPassword(ctx: Ctx, flow: SignInFlow, acct: AccountState): void {
   const f = acct.faults;
-  if (f.captchaNextSignIn) { flow.stage = 'captcha'; redirect(ctx, `/ap/cvf?arb=${flow.id}`, 303); return; }
+  if (f.captchaNextSignIn || takeCaptchaOwed(flow)) { flow.stage = 'captcha'; redirect(ctx, `/ap/cvf?arb=${flow.id}`, 303); return; }
   const suffix = cookieSuffix(acct.account.marketplace);
   const trusted = devicesOf(ctx.state).get(ctx.cookies[`rmd-${suffix}`] ?? '') === acct.account.id;
   if (acct.account.mfa === 'none' || (trusted && acct.account.mfa !== 'push')) { finish(ctx, flow, acct); return; }
@@ -206,6 +211,7 @@ function finish(ctx: Ctx, flow: SignInFlow, acct: AccountState): void {
   setCookie(ctx, `x-${suffix}`, token(8), { maxAgeSeconds, httpOnly: false });
   flowsOf(ctx.state).delete(flow.id);
   ctx.kind = 'amazon.signin.done';
+  if (flow.oauth) { finishOAuth(ctx, flow.oauth, acct); return; }
   if (acct.account.passkeyNudge) {
     redirect(ctx, `/webauthn/nudge?openid.return_to=${encodeURIComponent(flow.returnTo)}`, 303);
     return;
@@ -239,6 +245,7 @@ function postSignin(ctx: Ctx): void {
     return;
   }
   flow.rememberMe = f.get('rememberMe') === 'true';
+  noteAutomation(ctx, flow);
   afterPassword(ctx, flow, acct);
 }
 

@@ -1,8 +1,10 @@
 // A Google sign-in a person (or a test typing into it) can complete: identifier → password → optional
 // authenticator code. Completing it sets SID-style cookies; My Activity then needs its own OSID cookie, minted
 // by a redirect through `/accounts/SetOSID` (as accounts.google.com does). Also: the "Verify it's you"
-// interstitial (`boq_identityfrontendauthuiserver`) of the identityCheck fault.
+// interstitial (`boq_identityfrontendauthuiserver`) of the identityCheck fault. A browser that gives itself
+// away as automated (sim/automation.ts) gets "Couldn't sign you in – This browser or app may not be secure".
 import { totpValid } from '../../src/providers/totp.ts';
+import { automationProbe, automationSign } from '../automation.ts';
 import { escapeHtml, form, html, localPath, redirect, setCookie } from '../http.ts';
 import type { Ctx, Route } from '../http.ts';
 import { token } from '../state.ts';
@@ -63,7 +65,18 @@ function currentFlow(ctx: Ctx): Flow {
 }
 
 function hidden(flow: Flow): string {
-  return `<input type="hidden" name="TL" value="${flow.id}"><input type="hidden" name="continue" value="${escapeHtml(flow.continueTo)}">`;
+  return `<input type="hidden" name="TL" value="${flow.id}"><input type="hidden" name="continue" value="${escapeHtml(flow.continueTo)}">${automationProbe()}`;
+}
+
+/** Google's answer to a browser that gives itself away as automated (vendors/google.md): no way forward. */
+function notSecurePage(ctx: Ctx, flow: Flow, sign: string): void {
+  ctx.kind = 'google.signin.refused_automation';
+  ctx.logBody = { automation: sign };
+  flowsOf(ctx.state).delete(flow.id);
+  html(ctx, shell("Couldn't sign you in", `<div>${GOOGLE_LOGO}<h1>Couldn’t sign you in</h1></div>
+<div><p class="sub" id="not-secure">This browser or app may not be secure. <a href="#" style="color:#0b57d0">Learn more</a></p>
+<p class="sub">Try using a different browser. If you’re already using a supported browser, you can try again to sign in.</p>
+<div class="actions"><a class="primary" style="text-decoration:none" href="${escapeHtml(googleSigninUrl(flow.continueTo))}">Try again</a></div></div>`));
 }
 
 function identifierPage(ctx: Ctx, flow: Flow, error?: string): void {
@@ -119,6 +132,8 @@ export function googleSigninRoutes(): Route[] {
     r('GET', '/v3/signin/identifier', (ctx) => { ctx.kind = 'google.signin.page'; identifierPage(ctx, currentFlow(ctx)); }),
     r('POST', '/v3/signin/identifier', (ctx) => {
       const flow = currentFlow(ctx);
+      const automated = automationSign(ctx);
+      if (automated) { notSecurePage(ctx, flow, automated); return; }
       const email = (form(ctx).get('identifier') ?? '').trim();
       const acct = ctx.state.findByEmail('google', email);
       if (!acct) { identifierPage(ctx, flow, "Couldn't find your Google Account"); return; }
@@ -130,6 +145,8 @@ export function googleSigninRoutes(): Route[] {
       const flow = currentFlow(ctx);
       const acct = flowAccount(ctx, flow);
       if (!acct || flow.stage !== 'password') { redirect(ctx, googleSigninUrl(flow.continueTo), 303); return; }
+      const automated = automationSign(ctx);
+      if (automated) { notSecurePage(ctx, flow, automated); return; }
       if (form(ctx).get('Passwd') !== acct.account.password) {
         passwordPage(ctx, flow, acct.account.email, 'Wrong password. Try again or click Forgot password to reset it.');
         return;

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import type { BrowserConfig } from '../config/types.ts';
 import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
 import type { ChromiumBinary } from './chromium.ts';
+import { IDENTITY_ARGS, IGNORED_DEFAULT_ARGS, carryIdentity, identityFor } from './identity.ts';
 import { findDescendant, killTree } from './processes.ts';
 import type { StorageState } from './vault.ts';
 
@@ -13,7 +14,8 @@ export interface RunBrowser {
   browser: Browser;
   /** pid of the browser's main process (a process-group leader), when found. */
   pid?: number;
-  /** A fresh context: its own cookies, images/media/fonts blocked, step timeout applied. */
+  /** A fresh context: its own cookies, images/media/fonts blocked, step timeout applied, the ordinary-Chrome
+   *  identity (identity.ts) in the account's language on every page. */
   newContext(opts: { storageState?: StorageState; stepTimeoutMs: number; timezoneId?: string; locale?: string }): Promise<BrowserContext>;
   /** Graceful close, falling back to killing the tree after a few seconds. */
   close(): Promise<void>;
@@ -34,23 +36,12 @@ async function blockHeavyResources(context: BrowserContext, page: Page): Promise
 }
 
 export interface LaunchOptions {
-  /** A browser a person signs in with (remote sign-in, `voicewipe login`): the full Chromium, pictures on
-   *  (a captcha is a picture), nothing blocked. */
-  forPerson?: boolean;
-  /** Overrides browser.headless (`voicewipe login` shows a window when a display is there). */
+  /** Overrides browser.headless. (A person signs in in browser/person.ts's browser, not this one.) */
   headless?: boolean;
 }
 
-/** The user agent of an ordinary Chromium on this machine. Headless builds announce "HeadlessChrome", which
- *  vendors treat as a robot even when a person is typing; purges use the same agent as the person's sign-in so
- *  the vendor sees one browser. */
-function userAgent(version: string): string {
-  const arch = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
-  return `Mozilla/5.0 (X11; Linux ${arch}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version.split('.')[0]}.0.0.0 Safari/537.36`;
-}
-
 export async function launchBrowser(config: BrowserConfig, opts: LaunchOptions = {}): Promise<RunBrowser> {
-  const binary = findChromium(config.executable_path, opts.forPerson ? 'chromium' : undefined);
+  const binary = findChromium(config.executable_path);
   // Playwright is about 75 MB of heap: loaded when a run needs it, never in the idle daemon.
   const { chromium } = await import('playwright-core');
   // Chromium ignores unknown switches; this one lets us (and ps) find our browser among our children.
@@ -59,7 +50,9 @@ export async function launchBrowser(config: BrowserConfig, opts: LaunchOptions =
     executablePath: binary.path,
     headless: opts.headless ?? config.headless,
     // imagesEnabled=false: Blink does not even decode pictures that slip past the URL block (data: URLs).
-    args: [...CHROMIUM_ARGS, ...(opts.forPerson ? [] : ['--blink-settings=imagesEnabled=false']), marker],
+    args: [...CHROMIUM_ARGS, ...IDENTITY_ARGS, '--blink-settings=imagesEnabled=false', marker],
+    // Playwright would add --enable-automation, which sets navigator.webdriver and gives the browser away.
+    ignoreDefaultArgs: IGNORED_DEFAULT_ARGS,
     timeout: 30_000,
     // We handle SIGTERM ourselves (cancel the run, then close the browser).
     handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
@@ -73,21 +66,24 @@ export async function launchBrowser(config: BrowserConfig, opts: LaunchOptions =
   };
   return {
     binary, browser, pid, kill,
-    async newContext({ storageState, stepTimeoutMs, timezoneId, locale }) {
+    async newContext({ storageState, stepTimeoutMs, timezoneId, locale = 'en-US' }) {
+      const identity = identityFor(browser.version(), locale);
       const context = await browser.newContext({
         storageState: storageState as BrowserContextOptions['storageState'],
         // The vendors' pages draw day boundaries in the browser's zone: make it the household's.
         timezoneId,
-        locale: locale ?? 'en-US',
+        locale,
         viewport: { width: 1280, height: 900 },
-        userAgent: userAgent(browser.version()),
+        // Playwright's own override sets the string; carryIdentity() adds the client hints that go with it.
+        userAgent: identity.userAgent,
         serviceWorkers: 'block',
       });
+      carryIdentity(context, identity);
       context.setDefaultTimeout(stepTimeoutMs);
       context.setDefaultNavigationTimeout(stepTimeoutMs);
       // Blocked by URL inside Chromium: a Playwright route would pause every request (the JSON list ones too)
       // for a round trip to Node, which costs more than the pictures it saves.
-      if (!opts.forPerson) context.on('page', (page) => { void blockHeavyResources(context, page); });
+      context.on('page', (page) => { void blockHeavyResources(context, page); });
       return context;
     },
     async close() {

@@ -21,45 +21,62 @@ export class SessionVault {
     this.key = loadKey(stateDir, env);
   }
 
-  private file(accountId: string): string {
-    return join(this.dir, `${accountId}.session`);
+  private file(accountId: string, entry = 'session'): string {
+    return join(this.dir, `${accountId}.${entry}`);
   }
 
   /** The saved state, or undefined when there is none or it cannot be read (wrong key, damaged file). */
   load(accountId: string): { state?: StorageState; problem?: string } {
+    const { value, problem } = this.loadEntry<StorageState>(accountId, 'session');
+    return { state: value, problem };
+  }
+
+  save(accountId: string, state: StorageState): void {
+    this.saveEntry(accountId, 'session', state);
+  }
+
+  /** Another encrypted entry of the account next to its session (`signin`: how it signs in, the app-device
+   *  refresh token). The entry's name is authenticated with the account id: files cannot be swapped. */
+  loadEntry<T>(accountId: string, entry: string): { value?: T; problem?: string } {
     let blob: Buffer;
-    try { blob = readFileSync(this.file(accountId)); } catch { return {}; }
+    try { blob = readFileSync(this.file(accountId, entry)); } catch { return {}; }
     try {
       if (blob[0] !== FORMAT) throw new Error(`unknown format ${blob[0]}`);
       const iv = blob.subarray(1, 1 + IV_BYTES);
       const tag = blob.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
       // The account id is authenticated too: a session file copied onto another account does not decrypt.
-      decipher.setAAD(Buffer.from(accountId));
+      decipher.setAAD(aad(accountId, entry));
       decipher.setAuthTag(tag);
       const clear = Buffer.concat([decipher.update(blob.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]);
-      return { state: JSON.parse(clear.toString('utf8')) as StorageState };
+      return { value: JSON.parse(clear.toString('utf8')) as T };
     } catch (err) {
-      return { problem: `saved session of ${accountId} cannot be decrypted (${(err as Error).message}); signing in afresh` };
+      return { problem: `saved ${entry} of ${accountId} cannot be decrypted (${(err as Error).message}); signing in afresh` };
     }
   }
 
-  save(accountId: string, state: StorageState): void {
+  saveEntry(accountId: string, entry: string, value: unknown): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(accountId));
-    const body = Buffer.concat([cipher.update(JSON.stringify(state), 'utf8'), cipher.final()]);
+    cipher.setAAD(aad(accountId, entry));
+    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
     const blob = Buffer.concat([Buffer.from([FORMAT]), iv, cipher.getAuthTag(), body]);
     // Write then rename: a power cut mid-write must not destroy the previous good session.
-    const tmp = `${this.file(accountId)}.tmp`;
+    const tmp = `${this.file(accountId, entry)}.tmp`;
     writeFileSync(tmp, blob, { mode: 0o600 });
-    renameSync(tmp, this.file(accountId));
+    renameSync(tmp, this.file(accountId, entry));
   }
 
-  drop(accountId: string): void {
-    rmSync(this.file(accountId), { force: true });
+  /** Forgets the saved session (the `signin` entry stays: a refused password says nothing of the app device). */
+  drop(accountId: string, entry = 'session'): void {
+    rmSync(this.file(accountId, entry), { force: true });
   }
+}
+
+/** The session keeps its original binding (the account id alone), so vaults written before still open. */
+function aad(accountId: string, entry: string): Buffer {
+  return Buffer.from(entry === 'session' ? accountId : `${accountId}/${entry}`);
 }
 
 function loadKey(stateDir: string, env: NodeJS.ProcessEnv): Buffer {

@@ -332,7 +332,7 @@ function readAccount(reader: Reader, entry: Entry, dir: string, firstLineOfId: M
   let marketplace: string | undefined;
   if (provider === 'alexa') {
     if (!emailEntry || emailEntry.node === null) reader.problem(at('email'), 'missing; alexa accounts need the `email` (or phone number) used to sign in to Amazon');
-    if (!password.present) reader.problem(at('password_file'), 'missing; alexa accounts need a password: `password_file: FILE` (chmod 600) or `password: ${ENV_NAME}`');
+    // No password is fine: the account then signs in through the Alexa-app device a person registers once.
     marketplace = readMarketplace(reader, marketplaceEntry);
   } else if (provider === 'google') {
     if (marketplaceEntry) reader.problem(marketplaceEntry, 'only alexa accounts have a marketplace; remove it');

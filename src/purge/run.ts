@@ -6,6 +6,9 @@ import type { Logger } from '../log.ts';
 import type { RunBrowser } from '../browser/launch.ts';
 import { captureEvidence } from '../browser/evidence.ts';
 import type { SessionVault } from '../browser/vault.ts';
+import { localeFor } from '../browser/identity.ts';
+import { SignInKeeper } from '../signin/keeper.ts';
+import { SignInRecords } from '../signin/record.ts';
 import type { Inventory, Observations, Provider, ProviderSession } from '../providers/types.ts';
 import { cutoffFor } from './cutoff.ts';
 import { NEEDS_PERSON, PAUSES, PurgeError, RETRYABLE, classify } from './errors.ts';
@@ -86,10 +89,12 @@ export class PurgeRunner {
   private readonly now: () => number;
   private readonly opts: Required<Omit<RunnerOptions, 'settleMs'>> & { settleMs?: number };
   private active?: { runId: number; abort: AbortController; done: Promise<RunSummary> };
+  private readonly keeper: SignInKeeper;
 
   constructor(deps: RunnerDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
+    this.keeper = new SignInKeeper(deps.vault, new SignInRecords(deps.vault), this.now);
     this.opts = { retryDelayMs: 5_000, maxAttempts: 3, maxRetryAfterMs: 120_000, verifyIntervalMs: 5_000, ...deps.options };
   }
 
@@ -304,6 +309,10 @@ export class PurgeRunner {
     };
     const endPhase = () => { if (current) observations.timings[TIMING[current.phase]] = Math.round(performance.now() - current.since); current = undefined; };
 
+    // Never signed in and nothing to sign in with: say so now, not after a browser and a network failure.
+    const saved = vault.load(account.id);
+    if (saved.problem) log.warn(saved.problem);
+    this.keeper.checkSignedInOnce(account, saved.state);
     phase('starting_browser');
     if (!browserHolder.current || !browserHolder.current.browser.isConnected()) {
       await browserHolder.current?.close().catch(() => {});
@@ -315,10 +324,8 @@ export class PurgeRunner {
       }
     }
     const browser = browserHolder.current;
-    const saved = vault.load(account.id);
-    if (saved.problem) log.warn(saved.problem);
     const stepTimeoutMs = config.browser.step_timeout_seconds * 1000;
-    const context = await browser.newContext({ storageState: saved.state, stepTimeoutMs, timezoneId: config.timezone });
+    const context = await browser.newContext({ storageState: saved.state, stepTimeoutMs, timezoneId: config.timezone, locale: localeFor(account) });
     const page = await context.newPage();
     const session: ProviderSession = {
       account, origin: originFor(account, provider), context, page, log, observations, signal,
@@ -329,9 +336,12 @@ export class PurgeRunner {
     let signedIn = false;
     try {
       phase('signing_in');
+      const kept = await this.keeper.before(account, context, saved.state, signal);
+      observations.notes.push(...kept.notes);
       const how = await provider.signIn(session);
       signedIn = true;
       observations.notes.push(how === 'session_reused' ? 'signed in with the saved session' : 'signed in with the account credentials');
+      this.keeper.after(account, how, await context.storageState() as never);
       phase('counting');
       const found = await provider.inventory(session, cutoff);
       progress.inventory = found;

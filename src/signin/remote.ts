@@ -2,15 +2,20 @@
 // all, and Amazon sometimes wants a person (captcha, an SMS code, a push approval). On a headless Pi the only
 // place a person can do that is the status page: this opens the account's sign-in page in a browser on the Pi,
 // streams what it shows (a screencast of JPEG frames), and passes the person's clicks, typing and scrolling
-// through. When the provider recognises the signed-in page, the browser state goes to the session vault and
-// the browser closes. Nothing typed is ever logged.
+// through. The browser is an ordinary Chromium process (browser/person.ts) that Google accepts; Amazon's sign-in
+// registers voicewipe as an Alexa-app device on the way (person-flow.ts). When the provider recognises the
+// signed-in page, the browser state goes to the session vault and the browser closes. Nothing typed is logged.
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { AccountConfig, Config } from '../config/types.ts';
-import type { LaunchOptions, RunBrowser } from '../browser/launch.ts';
+import { localeFor } from '../browser/identity.ts';
+import { openPersonBrowser } from '../browser/person.ts';
+import type { PersonBrowser, PersonBrowserOptions } from '../browser/person.ts';
 import type { SessionVault } from '../browser/vault.ts';
 import type { Logger } from '../log.ts';
 import type { Provider } from '../providers/types.ts';
 import { originFor } from '../purge/run.ts';
+import { signInOrigins, startPersonFlow } from './person-flow.ts';
+import { SignInRecords } from './record.ts';
 
 export type SignInState = 'starting' | 'waiting_for_person' | 'signed_in' | 'failed' | 'timed_out' | 'cancelled';
 
@@ -50,7 +55,8 @@ export interface RemoteSignInDeps {
   vault: SessionVault;
   log: Logger;
   providers: Record<string, Provider>;
-  launch: (config: Config['browser'], opts: LaunchOptions) => Promise<RunBrowser>;
+  /** Opens the person's browser (default: an ordinary Chromium process, browser/person.ts). */
+  openBrowser?: (config: Config['browser'], opts: PersonBrowserOptions) => Promise<PersonBrowser>;
   /** A purge is running: a second browser would not fit a 1 GB Pi. */
   busy: () => boolean;
   onSignedIn: (accountId: string) => void;
@@ -60,7 +66,7 @@ export interface RemoteSignInDeps {
 interface Active {
   view: SignInView;
   account: AccountConfig;
-  browser?: RunBrowser;
+  browser?: PersonBrowser;
   context?: BrowserContext;
   page?: Page;
   cdp?: CDPSession;
@@ -122,11 +128,23 @@ export class RemoteSignIns {
 
   private async open(active: Active, provider: Provider): Promise<void> {
     const { config } = this.deps;
-    active.browser = await this.deps.launch(config.browser, { forPerson: true, headless: true });
+    const origin = originFor(active.account, provider);
+    active.browser = await (this.deps.openBrowser ?? openPersonBrowser)(config.browser, {
+      stateDir: config.state_dir, accountId: active.account.id, headless: true, locale: localeFor(active.account),
+      allowedOrigins: signInOrigins(active.account, origin), width: WIDTH, height: HEIGHT,
+    });
+    if (active.view.state !== 'starting') { await active.browser.close(); return; } // cancelled meanwhile
+    this.deps.log.info({ account: active.account.id, sandboxed: active.browser.sandboxed }, 'sign-in browser open');
+    active.context = active.browser.context;
+    active.page = active.browser.page;
+    active.context.setDefaultTimeout(30_000);
     const saved = this.deps.vault.load(active.account.id).state;
-    active.context = await active.browser.newContext({ storageState: saved, stepTimeoutMs: 30_000, timezoneId: config.timezone });
-    active.page = await active.context.newPage();
-    await active.page.setViewportSize({ width: WIDTH, height: HEIGHT });
+    if (saved?.cookies.length) await active.context.addCookies(saved.cookies as never);
+    const records = new SignInRecords(this.deps.vault);
+    const start = await startPersonFlow(active.account, provider, origin, active.context, active.page, records, {
+      progress: (message) => { if (active.view.state === 'waiting_for_person') active.view.message = message; },
+      fail: (message) => { void this.finish(active, 'failed', message); },
+    });
     active.cdp = await active.context.newCDPSession(active.page);
     active.cdp.on('Page.screencastFrame', (event: { data: string; sessionId: number }) => {
       // Frames still arriving while the browser closes are dropped: a finished sign-in keeps no picture.
@@ -136,7 +154,7 @@ export class RemoteSignIns {
       active.cdp?.send('Page.screencastFrameAck', { sessionId: event.sessionId }).catch(() => {});
     });
     await active.cdp.send('Page.startScreencast', { format: 'jpeg', quality: 70, maxWidth: WIDTH, maxHeight: HEIGHT });
-    await active.page.goto(provider.personSignInUrl(active.account, originFor(active.account, provider)), { waitUntil: 'domcontentloaded' });
+    await active.page.goto(start, { waitUntil: 'domcontentloaded' });
     if (active.view.state !== 'starting') return; // cancelled while the page opened
     active.view.state = 'waiting_for_person';
     active.view.message = 'waiting for you to sign in';
@@ -157,6 +175,8 @@ export class RemoteSignIns {
       }
       if (!(await provider.isSignedIn(active.page)) || active.view.state !== 'waiting_for_person') return;
       this.deps.vault.save(active.account.id, await active.context!.storageState() as never);
+      const records = new SignInRecords(this.deps.vault);
+      if (records.load(active.account.id)?.method !== 'app_device') records.update(active.account.id, { method: 'person', renewed_at: Date.now() });
       // The state turns `signed_in` at once; the daemon is told before the browser has finished closing.
       const closing = this.finish(active, 'signed_in', 'signed in; the session is saved');
       this.deps.onSignedIn(active.account.id);

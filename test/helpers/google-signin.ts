@@ -1,15 +1,16 @@
 // Plays the person who signs in to Google once (what the status page's remote sign-in lets them do), then keeps
-// the browser state in the account's vault, exactly where a purge looks for it.
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../../src/browser/chromium.ts';
+// the browser state in the account's vault, exactly where a purge looks for it. The browser carries voicewipe's
+// ordinary identity (the simulator, like Google, refuses one that gives itself away as automated); the person's
+// own sign-in browser is tested in test/signin/.
+import { launchBrowser } from '../../src/browser/launch.ts';
 import { SessionVault } from '../../src/browser/vault.ts';
 import type { Simulator } from '../../sim/server.ts';
 
 export async function personSignsInToGoogle(sim: Simulator, stateDir: string, accountId: string, simAccount = accountId): Promise<void> {
   const account = sim.accounts.find((a) => a.id === simAccount)!;
-  const browser = await chromium.launch({ executablePath: findChromium().path, args: CHROMIUM_ARGS });
+  const browser = await launchBrowser({ headless: true, step_timeout_seconds: 30, run_timeout_minutes: 5 });
   try {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ stepTimeoutMs: 30_000 });
     const page = await context.newPage();
     await page.goto(`${sim.url}/product/assistant?hl=en`);
     await page.getByRole('link', { name: 'Sign in' }).click();

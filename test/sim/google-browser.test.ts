@@ -5,6 +5,7 @@ import t from 'tap';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../src/browser/chromium.ts';
+import { IDENTITY_ARGS, IGNORED_DEFAULT_ARGS, carryIdentity, identityFor } from '../../src/browser/identity.ts';
 import { startSimulator } from '../../sim/server.ts';
 import type { Simulator } from '../../sim/server.ts';
 
@@ -18,8 +19,11 @@ t.before(async () => {
     seed: 11,
     accounts: [{ id: 'g', vendor: 'google', email: 'g@example.com', password: 'pw-g', recordings: 600, spanDays: 90 }],
   });
-  browser = await chromium.launch({ executablePath: findChromium().path, args: CHROMIUM_ARGS, headless: true });
-  context = await browser.newContext();
+  // An ordinary browser identity: Google (and the simulator) refuse a sign-in from one that gives itself away.
+  browser = await chromium.launch({ executablePath: findChromium().path, args: [...CHROMIUM_ARGS, ...IDENTITY_ARGS], ignoreDefaultArgs: IGNORED_DEFAULT_ARGS, headless: true });
+  const identity = identityFor(browser.version(), 'en-US');
+  context = await browser.newContext({ userAgent: identity.userAgent });
+  carryIdentity(context, identity);
   page = await context.newPage();
 });
 t.teardown(async () => { await browser?.close(); await sim?.close(); });

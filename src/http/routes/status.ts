@@ -1,5 +1,6 @@
 // GET /api/status: everything the status page's first screen shows, in one read: the schedule, the running
 // run with live counts, each configured account's state and last result, and the last run.
+import { signInStatus } from '../../signin/record.ts';
 import type { FastifyInstance } from 'fastify';
 import type { DaemonContext } from '../../context.ts';
 import { lastAccountResults, lastFinishedRun, listAccountResults, listAccountStates } from '../../db/queries.ts';
@@ -89,6 +90,8 @@ export function statusView(context: DaemonContext, live: LiveView, admin: boolea
       last_error_kind: row?.last_error_kind ?? null,
       help: state === 'ok' ? null : helpFor(row?.last_error_kind ?? null),
       last_result: lastResultView(last.get(account.id)),
+      // How the account signs in (app_device / web / person) and when that was last renewed.
+      ...signInStatus(context.config.state_dir, account),
     };
   });
   return {
@@ -123,6 +126,8 @@ const accountSchema = {
     last_error_kind: errorKind,
     /** What the last error means and what to do, in plain words. */
     help: nullableString,
+    signin_method: { type: 'string', enum: ['app_device', 'web', 'person'] },
+    signin_renewed_at: nullableIso,
     last_result: {
       type: ['object', 'null'],
       properties: {
