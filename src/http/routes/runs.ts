@@ -62,7 +62,7 @@ export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Pro
   const names = new Map(context.config.accounts.map((a) => [a.id, a.name]));
 
   app.get('/api/runs', {
-    config: { access: 'read' },
+    config: { access: 'admin' },
     schema: {
       querystring: {
         type: 'object',
@@ -98,7 +98,7 @@ export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Pro
   });
 
   app.get('/api/runs/:id', {
-    config: { access: 'read' },
+    config: { access: 'admin' },
     schema: {
       params: { type: 'object', required: ['id'], properties: { id: runIdParam } },
       response: { 200: runDetailSchema, ...errorResponses },
