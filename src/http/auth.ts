@@ -99,10 +99,9 @@ export class AdminAuth {
    *  lockout only stops an address's wrong tries (five a minute), so a web page that makes a visitor's browser
    *  send wrong tokens cannot lock the admin out. `req` is for the audit line. */
   checkToken(ip: string, given: string | undefined, req?: FastifyRequest): void {
-    if (tokenMatches(this.adminToken(), given)) {
-      this.failures.delete(ip);
-      return;
-    }
+    // The count is not reset by the right token: a page hammering wrong ones from the admin's own browser keeps
+    // its lockout while the admin works.
+    if (tokenMatches(this.adminToken(), given)) return;
     const wait = this.lockedFor(ip);
     if (wait > 0) {
       if (req) audit(req, 'locked_out');
