@@ -9,6 +9,7 @@ import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { SystemdNotifier } from './sd-notify.ts';
 import { secureStateDir } from './state-dir.ts';
+import { pruneEvidence } from './browser/evidence.ts';
 import { dualProtocolServer, ensureCertificate, tlsEnabled } from './http/tls.ts';
 import type { MqttLink } from './mqtt/index.ts';
 
@@ -53,6 +54,13 @@ export async function startDaemon(config: Config, log: Logger, opts: ContextOpti
     mqtt = startMqtt(context, url);
     context.mqttHealth = () => mqtt!.health();
   }
+  // Evidence (masked, encrypted) is kept history.evidence_days: pruned now and after every run.
+  const pruneOldEvidence = () => {
+    const removed = pruneEvidence(config.state_dir, config.history.evidence_days);
+    if (removed > 0) log.info({ runs: removed, evidence_days: config.history.evidence_days }, 'old evidence removed');
+  };
+  pruneOldEvidence();
+  context.purge.events.on('run_finished', pruneOldEvidence);
   context.scheduler.start();
   log.info({ url, version: context.version, accounts: config.accounts.length }, 'voicewipe is running');
   let closing: Promise<void> | undefined;

@@ -62,6 +62,12 @@ export class SessionVault {
   }
 }
 
+/** The vault key (also the evidence files' key): $VOICEWIPE_SECRET_KEY when set, else <state_dir>/secret.key,
+ *  made on first use. */
+export function loadVaultKey(stateDir: string, env: NodeJS.ProcessEnv = process.env): Buffer {
+  return loadKey(stateDir, env);
+}
+
 function loadKey(stateDir: string, env: NodeJS.ProcessEnv): Buffer {
   const fromEnv = env.VOICEWIPE_SECRET_KEY?.trim();
   if (fromEnv) {
