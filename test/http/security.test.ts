@@ -234,3 +234,16 @@ t.test('behind a TLS proxy (trust_proxy): sign-in allowed and the session cookie
   const plain = await app.inject({ url: '/api/signin/kitchen', headers: { ...proxied, 'x-forwarded-proto': 'http', authorization: `Bearer ${context.adminToken}` } });
   t.equal(plain.statusCode, 403, 'the proxy said the visitor came over plain HTTP');
 });
+
+t.test('published error texts carry no URL queries (the history and the admin\'s stream)', async (t) => {
+  const { app, context, bearer, runs } = setup(t, { nights: 1 });
+  context.db.prepare("UPDATE account_results SET error_message = ? WHERE run_id = ? AND account_id = 'kitchen'")
+    .run('net::ERR_ABORTED at https://www.amazon.com/ap/signin?openid.return_to=abc&session-id=147-999', runs[0]);
+  const detail = (await app.inject({ url: `/api/runs/${runs[0]}`, headers: bearer })).json();
+  const kitchen = detail.accounts.find((a: { account_id: string }) => a.account_id === 'kitchen');
+  t.equal(kitchen.error_message, 'net::ERR_ABORTED at https://www.amazon.com/ap/signin?…');
+  const { eventPayload } = await import('../../src/http/routes/events.ts');
+  const at = Date.now();
+  const payload = eventPayload('run_finished', { run_id: 1, status: 'failed', dry_run: false, found: 0, deleted: 0, remaining: 0, duration_ms: 1, at, message: 'kitchen: https://x.example/a?token=zzz' });
+  t.equal(payload.message, 'kitchen: https://x.example/a?…');
+});
