@@ -3,15 +3,6 @@
 // and when it is home; they are for the admin only. Built by picking fields, so a field added later stays private.
 import type { PurgeEventMap, PurgeEventName } from '../purge/events.ts';
 
-interface StatusLike {
-  version: string;
-  admin: boolean;
-  public_status: boolean;
-  mqtt: string;
-  schedule: { enabled: boolean };
-  accounts: { id: string; name: string; provider: string; enabled: boolean; state: string; help: string | null }[];
-}
-
 export interface PublicStatus {
   version: string;
   admin: false;
@@ -20,6 +11,9 @@ export interface PublicStatus {
   schedule: { enabled: boolean };
   accounts: { id: string; name: string; provider: string; enabled: boolean; state: string; help: string | null }[];
 }
+
+/** The admin's view (statusView in routes/status.ts) has these fields and many more. */
+type StatusLike = Omit<PublicStatus, 'admin'> & { admin: boolean };
 
 export function publicStatusView(view: StatusLike): PublicStatus {
   return {
