@@ -9,7 +9,7 @@ import type { Config } from './config/types.ts';
 import { openDatabase } from './db/open.ts';
 import { listAccountStates, listRuns } from './db/queries.ts';
 import { ensureAdminToken, rotateAdminToken } from './http/admin-token.ts';
-import { certificateFingerprint } from './http/tls.ts';
+import { certificateFingerprint, tlsEnabled } from './http/tls.ts';
 import { privateFileMode } from './state-dir.ts';
 import { createLogger } from './log.ts';
 import { createPurge } from './purge/index.ts';
@@ -116,6 +116,7 @@ const COMMANDS: Record<string, Command> = {
       if (values.rotate) process.stderr.write('voicewipe token: new token written; the running daemon signs every session out within a second\n');
       const fingerprint = certificateFingerprint(config.state_dir);
       if (fingerprint) process.stderr.write(`HTTPS certificate SHA-256 fingerprint: ${fingerprint}\n`);
+      else if (tlsEnabled(config.http)) process.stderr.write('HTTPS certificate: not made yet (the daemon makes it on its first start)\n');
       return EXIT.ok;
     },
   },
