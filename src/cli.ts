@@ -8,7 +8,9 @@ import { formatProblem, loadConfig, resolveConfigPath } from './config/load.ts';
 import type { Config } from './config/types.ts';
 import { openDatabase } from './db/open.ts';
 import { listAccountStates, listRuns } from './db/queries.ts';
-import { ensureAdminToken } from './http/admin-token.ts';
+import { ensureAdminToken, rotateAdminToken } from './http/admin-token.ts';
+import { certificateFingerprint, tlsEnabled } from './http/tls.ts';
+import { privateFileMode } from './state-dir.ts';
 import { createLogger } from './log.ts';
 import { createPurge } from './purge/index.ts';
 import { NEEDS_PERSON } from './purge/errors.ts';
@@ -118,13 +120,18 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   token: {
-    summary: 'print the admin token (for the status page and the API)',
-    usage: 'voicewipe token [--config PATH]',
-    options: configOption,
+    summary: 'print the admin token (for the status page and the API); --rotate makes a new one and signs everyone out',
+    usage: 'voicewipe token [--rotate] [--config PATH]',
+    options: { ...configOption, rotate: { type: 'boolean' } },
     async run({ values }) {
       const config = loadOrReport(values.config as string | undefined);
       if (!config) return EXIT.usage;
-      process.stdout.write(`${ensureAdminToken(config.state_dir)}\n`);
+      // The token alone on stdout (scripts read it); what to check in the browser on stderr.
+      process.stdout.write(`${values.rotate ? rotateAdminToken(config.state_dir) : ensureAdminToken(config.state_dir)}\n`);
+      if (values.rotate) process.stderr.write('voicewipe token: new token written; the running daemon signs every session out within a second\n');
+      const fingerprint = certificateFingerprint(config.state_dir);
+      if (fingerprint) process.stderr.write(`HTTPS certificate SHA-256 fingerprint: ${fingerprint}\n`);
+      else if (tlsEnabled(config.http)) process.stderr.write('HTTPS certificate: not made yet (the daemon makes it on its first start)\n');
       return EXIT.ok;
     },
   },
@@ -253,6 +260,7 @@ function help(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  privateFileMode();
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(help());

@@ -8,6 +8,9 @@ import { buildApp } from './http/app.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { SystemdNotifier } from './sd-notify.ts';
+import { secureStateDir } from './state-dir.ts';
+import { pruneEvidence } from './browser/evidence.ts';
+import { dualProtocolServer, ensureCertificate, tlsEnabled } from './http/tls.ts';
 import type { MqttLink } from './mqtt/index.ts';
 
 
@@ -16,7 +19,7 @@ export { databasePath } from './context.ts';
 export interface Daemon {
   context: DaemonContext;
   app: FastifyInstance;
-  /** `http://host:port` the daemon listens on (the real port when the config asked for 0). */
+  /** `http(s)://host:port` the daemon listens on (the real port when the config asked for 0). */
   url: string;
   close(): Promise<void>;
 }
@@ -25,11 +28,20 @@ export interface Daemon {
 export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 export async function startDaemon(config: Config, log: Logger, opts: ContextOptions = {}): Promise<Daemon> {
+  const tightened = secureStateDir(config.state_dir);
+  if (tightened.length > 0) log.warn({ paths: tightened }, 'state files were readable by others: made private (0600/0700)');
+  // HTTPS unless bound to loopback only (http.tls): the certificate is made on the first start.
+  const cert = tlsEnabled(config.http) ? await ensureCertificate(config.state_dir, config.http.allowed_hosts) : undefined;
   const context = createContext(config, log, opts);
-  const app = buildApp(context);
+  let app: FastifyInstance;
   let url: string;
   try {
+    app = buildApp(context, cert ? { serverFactory: dualProtocolServer(cert) } : {});
     url = await app.listen({ host: config.http.host, port: config.http.port });
+    if (cert) {
+      url = url.replace(/^http:/, 'https:');
+      log.info({ fingerprint_sha256: cert.fingerprint, expires: cert.notAfter }, 'HTTPS with a self-signed certificate: check this fingerprint when the browser asks');
+    }
   } catch (err) {
     context.db.close();
     throw err;
@@ -42,6 +54,13 @@ export async function startDaemon(config: Config, log: Logger, opts: ContextOpti
     mqtt = startMqtt(context, url);
     context.mqttHealth = () => mqtt!.health();
   }
+  // Evidence (masked, encrypted) is kept history.evidence_days: pruned now and after every run.
+  const pruneOldEvidence = () => {
+    const removed = pruneEvidence(config.state_dir, config.history.evidence_days);
+    if (removed > 0) log.info({ runs: removed, evidence_days: config.history.evidence_days }, 'old evidence removed');
+  };
+  pruneOldEvidence();
+  context.purge.events.on('run_finished', pruneOldEvidence);
   context.scheduler.start();
   log.info({ url, version: context.version, accounts: config.accounts.length }, 'voicewipe is running');
   let closing: Promise<void> | undefined;

@@ -1,7 +1,8 @@
 // The session vault: each account's signed-in browser state (cookies and local storage of every origin, as
-// Playwright's storageState) kept encrypted at rest with AES-256-GCM, so a copied SD card or backup does not
-// hand over a signed-in Amazon or Google session. The key is <state_dir>/secret.key (0600), or
-// $VOICEWIPE_SECRET_KEY (64 hex characters or base64 of 32 bytes) for installs that keep keys elsewhere.
+// Playwright's storageState) kept encrypted at rest with AES-256-GCM. The key is <state_dir>/secret.key (0600),
+// which protects the sessions only from someone who gets the session files alone: a copied SD card holds the key
+// too. $VOICEWIPE_SECRET_KEY (64 hex characters or base64 of 32 bytes), kept off the card, makes a copied card
+// useless (README, "Security on a shared network"). Evidence files use the same key (evidence.ts).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,6 +78,12 @@ export class SessionVault {
 /** The session keeps its original binding (the account id alone), so vaults written before still open. */
 function aad(accountId: string, entry: string): Buffer {
   return Buffer.from(entry === 'session' ? accountId : `${accountId}/${entry}`);
+}
+
+/** The vault key (also the evidence files' key): $VOICEWIPE_SECRET_KEY when set, else <state_dir>/secret.key,
+ *  made on first use. */
+export function loadVaultKey(stateDir: string, env: NodeJS.ProcessEnv = process.env): Buffer {
+  return loadKey(stateDir, env);
 }
 
 function loadKey(stateDir: string, env: NodeJS.ProcessEnv): Buffer {

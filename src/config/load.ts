@@ -6,14 +6,14 @@ import { validateDetailed } from 'node-cron';
 import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { decodeBase32 } from '../providers/totp.ts';
 import {
-  DEFAULT_ACCOUNT_KEEP_DAYS, DEFAULT_BROWSER, DEFAULT_HISTORY_KEEP_DAYS, DEFAULT_HTTP, DEFAULT_LOG_LEVEL,
+  DEFAULT_ACCOUNT_KEEP_DAYS, DEFAULT_BROWSER, DEFAULT_EVIDENCE_DAYS, DEFAULT_HISTORY_KEEP_DAYS, DEFAULT_HTTP, DEFAULT_LOG_LEVEL,
   DEFAULT_MARKETPLACE, DEFAULT_MQTT, DEFAULT_SCHEDULE, DEFAULT_STATE_DIR, systemTimezone,
 } from './defaults.ts';
 import { Reader } from './reader.ts';
 import type { Entry } from './reader.ts';
 import {
   ACCOUNT_ID, ACCOUNT_ID_MAX, ACCOUNT_KEYS, AMAZON_MARKETPLACES, BROWSER_KEYS, didYouMean, HISTORY_KEYS, HTTP_KEYS, LIMITS,
-  LOG_KEYS, LOG_LEVELS, MQTT_KEYS, MQTT_PROTOCOLS, PROVIDERS, SCHEDULE_KEYS, TOP_KEYS,
+  LOG_KEYS, LOG_LEVELS, MQTT_KEYS, MQTT_PROTOCOLS, PROVIDERS, SCHEDULE_KEYS, TLS_MODES, TOP_KEYS,
 } from './schema.ts';
 import { describeFsError, envReference, readSecretFile } from './secrets.ts';
 import type {
@@ -103,6 +103,7 @@ function readConfig(reader: Reader, file: string, dir: string): Config | undefin
   const browser = readBrowser(reader, top.get('browser'), dir);
   const history = reader.mapping(top.get('history') ?? empty('history'), HISTORY_KEYS);
   const historyKeepDays = history && reader.integer(history.get('keep_days'), LIMITS.history_keep_days);
+  const evidenceDays = history && reader.integer(history.get('evidence_days'), LIMITS.evidence_days);
   const log = reader.mapping(top.get('log') ?? empty('log'), LOG_KEYS);
   const level = log && reader.choice(log.get('level'), LOG_LEVELS, 'log level');
   const accounts = readAccounts(reader, top.get('accounts'), dir);
@@ -117,7 +118,7 @@ function readConfig(reader: Reader, file: string, dir: string): Config | undefin
     http,
     ...(mqtt ? { mqtt } : {}),
     browser,
-    history: { keep_days: historyKeepDays ?? DEFAULT_HISTORY_KEEP_DAYS },
+    history: { keep_days: historyKeepDays ?? DEFAULT_HISTORY_KEEP_DAYS, evidence_days: evidenceDays ?? DEFAULT_EVIDENCE_DAYS },
     log: { level: level ?? DEFAULT_LOG_LEVEL },
     accounts,
   };
@@ -189,6 +190,19 @@ function readHttp(reader: Reader, entry: Entry | undefined): HttpConfig | undefi
     port: reader.integer(keys.get('port'), LIMITS.port) ?? DEFAULT_HTTP.port,
     public_status: reader.boolean(keys.get('public_status')) ?? DEFAULT_HTTP.public_status,
     frame_ancestors: ancestors ?? [...DEFAULT_HTTP.frame_ancestors],
+    ...readHttpSecurity(reader, keys),
+  };
+}
+
+/** The keys of issue 17 (safe on a shared network): TLS, a proxy in front, the names the page is reached by. */
+function readHttpSecurity(reader: Reader, keys: Map<string, Entry>): Pick<HttpConfig, 'tls' | 'trust_proxy' | 'allowed_hosts'> {
+  const hosts = reader.textList(keys.get('allowed_hosts'), 'host names', (name) =>
+    (/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$/i.test(name) ? undefined
+      : `\`${name}\` is not a host name; write the name only (no scheme, port or path), e.g. voicewipe.home.arpa`));
+  return {
+    tls: reader.choice(keys.get('tls'), TLS_MODES, 'TLS mode') ?? DEFAULT_HTTP.tls,
+    trust_proxy: reader.boolean(keys.get('trust_proxy')) ?? DEFAULT_HTTP.trust_proxy,
+    allowed_hosts: hosts?.map((h) => h.toLowerCase()) ?? [...DEFAULT_HTTP.allowed_hosts],
   };
 }
 

@@ -6,12 +6,14 @@ export const TOP_KEYS = [
   'version', 'timezone', 'schedule', 'state_dir', 'http', 'mqtt', 'browser', 'history', 'log', 'accounts',
 ] as const;
 export const SCHEDULE_KEYS = ['cron', 'jitter_minutes', 'catch_up', 'enabled'] as const;
-export const HTTP_KEYS = ['host', 'port', 'public_status', 'frame_ancestors'] as const;
+export const HTTP_KEYS = ['host', 'port', 'public_status', 'frame_ancestors', 'tls', 'trust_proxy', 'allowed_hosts'] as const;
+/** `auto`: HTTPS unless bound to loopback only; `on`: always; `off`: plain HTTP (behind your own TLS proxy). */
+export const TLS_MODES = ['auto', 'on', 'off'] as const;
 export const MQTT_KEYS = [
   'url', 'username', 'password', 'password_file', 'base_topic', 'discovery_prefix', 'ca_file',
 ] as const;
 export const BROWSER_KEYS = ['executable_path', 'headless', 'step_timeout_seconds', 'run_timeout_minutes'] as const;
-export const HISTORY_KEYS = ['keep_days'] as const;
+export const HISTORY_KEYS = ['keep_days', 'evidence_days'] as const;
 export const LOG_KEYS = ['level'] as const;
 export const ACCOUNT_KEYS = [
   'id', 'name', 'provider', 'marketplace', 'email', 'password', 'password_file', 'totp_secret',
@@ -37,6 +39,7 @@ export const LIMITS = {
   step_timeout_seconds: [1, 600],
   run_timeout_minutes: [1, 1440],
   history_keep_days: [1, Infinity],
+  evidence_days: [0, 3650],
   account_keep_days: [0, Infinity],
 } as const satisfies Record<string, readonly [number, number]>;
 

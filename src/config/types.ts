@@ -21,6 +21,12 @@ export interface HttpConfig {
   public_status: boolean;
   /** Origins allowed to frame the status page (a Home Assistant iframe card); empty = no framing. */
   frame_ancestors: string[];
+  /** HTTPS with a self-signed certificate made at first start: `auto` (unless bound to loopback only), `on`, `off`. */
+  tls: 'auto' | 'on' | 'off';
+  /** Behind the user's own reverse proxy: believe its X-Forwarded-For/-Proto (and mark cookies Secure over https). */
+  trust_proxy: boolean;
+  /** Host names (besides the machine's own names and addresses) the page may be reached by; others get 421. */
+  allowed_hosts: string[];
 }
 
 export interface MqttConfig {
@@ -67,7 +73,8 @@ export interface Config {
   http: HttpConfig;
   mqtt?: MqttConfig;
   browser: BrowserConfig;
-  history: { keep_days: number };
+  /** evidence_days: how long a failed run's screenshot and HTML are kept (0 = not kept at all). */
+  history: { keep_days: number; evidence_days: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
   accounts: AccountConfig[];
 }

@@ -1,10 +1,15 @@
 // The Fastify app as one function, so tests build it and call app.inject() without a port.
 import Fastify, { LogController } from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerFactory } from 'fastify';
 import { Ajv } from 'ajv';
 import type { DaemonContext } from '../context.ts';
-import { AdminAuth, checkSameOrigin, isSafeMethod } from './auth.ts';
+import { AdminTokenFile } from './admin-token.ts';
+import { audit } from './audit.ts';
+import { AdminAuth, checkSameOrigin, HttpRefusal, isSafeMethod } from './auth.ts';
 import type { Access } from './auth.ts';
+import { HostAllowList } from './hosts.ts';
+import type { HostListOptions } from './hosts.ts';
+import { isLoopbackAddress } from './tls.ts';
 import { LiveView } from './live.ts';
 import { formatValidationErrors } from './schemas.ts';
 import { compressAssets, securityHeaders } from './security.ts';
@@ -37,6 +42,10 @@ export interface AppOptions {
   maxAuthFailures?: number;
   /** Seconds between the event stream's keep-alive comments. */
   heartbeatSeconds?: number;
+  /** HTTPS (src/http/tls.ts): the server that answers both TLS and plain HTTP on the one port. */
+  serverFactory?: FastifyServerFactory;
+  /** The machine's name and addresses for the Host allow-list (tests give fixed ones). */
+  machine?: HostListOptions['machine'];
 }
 
 declare module 'fastify' {
@@ -54,6 +63,7 @@ const coercingAjv = new Ajv({ allErrors: true, coerceTypes: true, removeAddition
 
 export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance {
   const app = Fastify({
+    ...(opts.serverFactory ? { serverFactory: opts.serverFactory } : {}),
     // Cast: pino's Logger is a FastifyBaseLogger; without it Fastify's instance type is parameterised by pino's.
     loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
     // Request lines would flood the journal (the status page polls): errors are still logged.
@@ -63,6 +73,8 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
     requestTimeout: 15_000,
     keepAliveTimeout: 5_000,
     bodyLimit: 64 * 1024,
+    // Behind the user's own TLS proxy: req.ip, req.protocol (Secure cookies) and req.host come from its headers.
+    trustProxy: deps.config?.http.trust_proxy === true,
     return503OnClosing: true,
     schemaErrorFormatter: (errors, dataVar) => formatValidationErrors(errors as never, dataVar),
   });
@@ -71,7 +83,7 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
   // One error handler: the client learns what it did wrong (4xx), never our internals (5xx).
   app.setErrorHandler((err: { statusCode?: number; message: string; headers?: Record<string, string> }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) {
+    if (status >= 500 && !(err instanceof HttpRefusal)) {
       req.log.error({ err }, 'request failed');
       return reply.code(status).send({ error: 'internal error', status });
     }
@@ -82,12 +94,38 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
 
   const http = deps.config?.http;
   const headers = securityHeaders(http?.frame_ancestors ?? []);
-  const auth = isFull(deps) ? new AdminAuth({ adminToken: deps.adminToken, publicStatus: http!.public_status, maxFailures: opts.maxAuthFailures }) : undefined;
+  let auth: AdminAuth | undefined;
+  if (isFull(deps)) {
+    // The token is followed on disk: `voicewipe token --rotate` takes effect at once and signs every browser out.
+    const tokenFile = new AdminTokenFile(deps.config.state_dir, () => {
+      auth?.endAllSessions();
+      deps.log.warn({ module: 'http' }, 'the admin token was rotated: every session on the status page has ended');
+    }, deps.adminToken);
+    auth = new AdminAuth({ adminToken: () => tokenFile.current(), publicStatus: http!.public_status, maxFailures: opts.maxAuthFailures });
+  }
+  const hosts = new HostAllowList({
+    configured: http?.allowed_hosts ?? [],
+    publicUrl: (http as { public_url?: string } | undefined)?.public_url,
+    machine: opts.machine,
+  });
   app.decorateRequest('admin', false);
   app.addHook('onRequest', async (req, reply) => {
     reply.headers(headers);
+    // DNS rebinding: a page elsewhere that makes its name resolve here still sends its name. req.host is the
+    // Host header (or, behind a trusted proxy, the name the proxy was asked for).
+    if (!hosts.allows(req.host)) {
+      audit(req, 'unknown_host', `Host ${String(req.host).slice(0, 100)}`);
+      throw new HttpRefusal(421, `this voicewipe is not reached by the name "${String(req.host).slice(0, 100)}"; ` +
+        'add it to http.allowed_hosts in the config if it is yours');
+    }
+    // What a person types into a vendor's sign-in (password, codes) never crosses the LAN in clear.
+    if (req.url.startsWith('/api/signin') && req.protocol !== 'https' && !isLoopbackAddress(req.ip)) {
+      audit(req, 'plain_http_refused');
+      throw new HttpRefusal(403, 'remote sign-in needs HTTPS: open the status page with https:// (http.tls: auto or on), ' +
+        'or through your own TLS proxy with http.trust_proxy: true');
+    }
     // No state change on GET; and a state change only from this origin's own page (or a script).
-    if (!isSafeMethod(req.method)) checkSameOrigin(req);
+    if (!isSafeMethod(req.method)) checkSameOrigin(req, hosts, http?.trust_proxy === true);
     const access = req.routeOptions.config?.access ?? 'open';
     if (auth && access !== 'open') req.admin = auth.authorize(req, access);
   });

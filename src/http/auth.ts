@@ -1,9 +1,12 @@
 // Who may do what: the admin token (`Authorization: Bearer …`, for scripts) or the page's session cookie (the
-// token exchanged once at the sign-in form), failed attempts rate-limited per client address, and the rule
-// that a state-changing request must come from the page's own origin.
+// token exchanged once at the sign-in form), wrong tokens rate-limited per client address (the right token is
+// never refused, so a page elsewhere cannot lock the admin out), and the rule that a state-changing request
+// must come from the page's own origin (one of its allowed names, not merely whatever Host says).
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { tokenMatches } from './admin-token.ts';
+import { audit } from './audit.ts';
+import type { HostAllowList } from './hosts.ts';
 
 /** Who a route is for: `open` (health, assets), `read` (status; closed when public_status is off), `admin`. */
 export type Access = 'open' | 'read' | 'admin';
@@ -14,7 +17,8 @@ export const SESSION_LIFETIME_MS = 30 * 86_400_000;
 const MAX_SESSIONS = 200;
 
 export interface AuthOptions {
-  adminToken: string;
+  /** The token, or a function giving the current one (the daemon follows `voicewipe token --rotate`). */
+  adminToken: string | (() => string);
   publicStatus: boolean;
   /** Failed attempts allowed per client address per window (default 5 a minute). */
   maxFailures?: number;
@@ -54,7 +58,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
 
 export class AdminAuth {
   readonly publicStatus: boolean;
-  private readonly adminToken: string;
+  private readonly adminToken: () => string;
   private readonly sessions = new Map<string, number>();
   private readonly failures = new Map<string, { count: number; since: number }>();
   private readonly maxFailures: number;
@@ -62,7 +66,8 @@ export class AdminAuth {
   private readonly now: () => number;
 
   constructor(opts: AuthOptions) {
-    this.adminToken = opts.adminToken;
+    const token = opts.adminToken;
+    this.adminToken = typeof token === 'string' ? () => token : token;
     this.publicStatus = opts.publicStatus;
     this.maxFailures = opts.maxFailures ?? 5;
     this.windowMs = opts.failureWindowMs ?? 60_000;
@@ -90,21 +95,21 @@ export class AdminAuth {
     }
   }
 
-  private throwIfLocked(ip: string): void {
+  /** Checks a token a person or script gave (sign-in form, Bearer header). The right token always passes: the
+   *  lockout only stops an address's wrong tries (five a minute), so a web page that makes a visitor's browser
+   *  send wrong tokens cannot lock the admin out. `req` is for the audit line. */
+  checkToken(ip: string, given: string | undefined, req?: FastifyRequest): void {
+    // The count is not reset by the right token: a page hammering wrong ones from the admin's own browser keeps
+    // its lockout while the admin works.
+    if (tokenMatches(this.adminToken(), given)) return;
     const wait = this.lockedFor(ip);
     if (wait > 0) {
+      if (req) audit(req, 'locked_out');
       throw new HttpRefusal(429, `too many wrong tokens from this address: try again in ${wait} s`, { 'retry-after': String(wait) });
     }
-  }
-
-  /** Checks a token a person or script gave (sign-in form, Bearer header); counts and limits failures. */
-  checkToken(ip: string, given: string | undefined): void {
-    this.throwIfLocked(ip);
-    if (!tokenMatches(this.adminToken, given)) {
-      this.recordFailure(ip);
-      throw new HttpRefusal(401, 'wrong admin token (see `voicewipe token` on the voicewipe machine)', { 'www-authenticate': 'Bearer realm="voicewipe"' });
-    }
-    this.failures.delete(ip);
+    this.recordFailure(ip);
+    if (req) audit(req, 'wrong_token');
+    throw new HttpRefusal(401, 'wrong admin token (see `voicewipe token` on the voicewipe machine)', { 'www-authenticate': 'Bearer realm="voicewipe"' });
   }
 
   createSession(): { id: string; maxAgeSeconds: number } {
@@ -118,6 +123,11 @@ export class AdminAuth {
 
   endSession(id: string | undefined): void {
     if (id) this.sessions.delete(hashId(id));
+  }
+
+  /** Signs every browser out (the token was rotated: whoever signed in with the old one is out too). */
+  endAllSessions(): void {
+    this.sessions.clear();
   }
 
   private sessionValid(id: string | undefined): boolean {
@@ -135,7 +145,7 @@ export class AdminAuth {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      this.checkToken(req.ip, match?.[1]);
+      this.checkToken(req.ip, match?.[1], req);
       return true;
     }
     return this.sessionValid(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
@@ -176,8 +186,10 @@ export function sessionIdOf(req: FastifyRequest): string | undefined {
 }
 
 /** Refuses a state-changing request sent by another site's page (CSRF): its Origin, or failing that its
- *  Sec-Fetch-Site, must say it came from this origin. Scripts (curl) send neither and pass. */
-export function checkSameOrigin(req: FastifyRequest): void {
+ *  Sec-Fetch-Site, must say it came from this origin. Scripts (curl) send neither and pass. The Origin's name is
+ *  checked against the allow-list, not against Host: under DNS rebinding both carry the attacker's name. Its
+ *  port must be the one the request reached (behind a trusted proxy the proxy's port is not ours to know). */
+export function checkSameOrigin(req: FastifyRequest, hosts: HostAllowList, trustProxy = false): void {
   const origin = req.headers.origin;
   const host = req.headers.host;
   if (origin !== undefined) {
@@ -185,15 +197,18 @@ export function checkSameOrigin(req: FastifyRequest): void {
     try {
       const from = new URL(origin);
       // The Host header through the same URL parser, so a default port (":80") compares equal to none.
-      same = Boolean(host) && (from.protocol === 'http:' || from.protocol === 'https:') && new URL(`${from.protocol}//${host}`).host === from.host;
+      same = Boolean(host) && (from.protocol === 'http:' || from.protocol === 'https:') && hosts.allows(from.host) &&
+        (trustProxy || new URL(`${from.protocol}//${host}`).port === from.port);
     } catch { same = false; }
     if (!same) {
+      audit(req, 'cross_site', `Origin ${origin}`);
       throw new HttpRefusal(403, `cross-origin request refused (Origin ${origin} is not this voicewipe)`);
     }
     return;
   }
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    audit(req, 'cross_site', `Sec-Fetch-Site ${String(site)}`);
     throw new HttpRefusal(403, `cross-origin request refused (Sec-Fetch-Site: ${String(site)})`);
   }
 }

@@ -6,7 +6,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunBrowser } from '../browser/launch.ts';
-import { sanitizedDocument, stripSecrets } from '../browser/evidence.ts';
+import { maskedScreenshot, openEvidence, sanitizedHtml, sealEvidence, stripSecrets } from '../browser/evidence.ts';
+import { loadVaultKey } from '../browser/vault.ts';
 import type { AccountConfig, Config } from '../config/types.ts';
 import { createLogger } from '../log.ts';
 import type { Logger } from '../log.ts';
@@ -141,18 +142,27 @@ async function writeBundle(stateDir: string, report: SiteCheck, page: ProviderSe
   const dir = bundleDir(stateDir, report.account_id);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  try { writeFileSync(join(dir, 'screenshot.png'), await page.screenshot({ timeout: 10_000 }), { mode: 0o600 }); } catch { /* no picture */ }
-  try { writeFileSync(join(dir, 'page.html'), stripSecrets(await page.evaluate(sanitizedDocument), secrets), { mode: 0o600 }); } catch { /* no html */ }
-  writeFileSync(join(dir, 'report.json'), `${stripSecrets(JSON.stringify({ ...report, bundle_dir: undefined }, null, 2), secrets)}\n`, { mode: 0o600 });
+  // Sealed with the vault key like every evidence file; readBundle() opens them for the admin's download.
+  const key = loadVaultKey(stateDir);
+  const seal = (clear: Buffer, file: string) => sealEvidence(key, clear, CHECK_SITE_RUN, report.account_id, file);
+  try { writeFileSync(join(dir, 'screenshot.png'), seal(await maskedScreenshot(page), 'screenshot.png'), { mode: 0o600 }); } catch { /* no picture */ }
+  try { writeFileSync(join(dir, 'page.html'), seal(Buffer.from(await sanitizedHtml(page, secrets)), 'page.html'), { mode: 0o600 }); } catch { /* no html */ }
+  const json = `${stripSecrets(JSON.stringify({ ...report, bundle_dir: undefined }, null, 2), secrets)}\n`;
+  writeFileSync(join(dir, 'report.json'), seal(Buffer.from(json), 'report.json'), { mode: 0o600 });
   return join('check-site', report.account_id);
 }
+
+/** The place (run id) check-site bundles are sealed under: no run has id 0. */
+const CHECK_SITE_RUN = 0;
 
 /** The bundle as one JSON document (for a download): the report, the sanitised HTML, the screenshot in base64. */
 export function readBundle(stateDir: string, accountId: string): { report: unknown; html: string | null; screenshot_png_base64: string | null } | undefined {
   const dir = bundleDir(stateDir, accountId);
+  const key = loadVaultKey(stateDir);
+  const open = (name: string) => openEvidence(key, readFileSync(join(dir, name)), CHECK_SITE_RUN, accountId, name);
   let report: unknown;
-  try { report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')); } catch { return undefined; }
-  const read = (name: string, encoding: 'utf8' | 'base64') => { try { return readFileSync(join(dir, name)).toString(encoding); } catch { return null; } };
+  try { report = JSON.parse(open('report.json').toString('utf8')); } catch { return undefined; }
+  const read = (name: string, encoding: 'utf8' | 'base64') => { try { return open(name).toString(encoding); } catch { return null; } };
   return { report, html: read('page.html', 'utf8'), screenshot_png_base64: read('screenshot.png', 'base64') };
 }
 

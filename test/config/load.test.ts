@@ -400,9 +400,9 @@ t.test('defaults fill every key that is left out', (t) => {
     timezone: systemTimezone(),
     schedule: { cron: '30 3 * * *', jitter_minutes: 20, catch_up: true, enabled: true },
     state_dir: '/var/lib/voicewipe',
-    http: { host: '0.0.0.0', port: 8733, public_status: true, frame_ancestors: [] },
+    http: { host: '0.0.0.0', port: 8733, public_status: false, frame_ancestors: [], tls: 'auto', trust_proxy: false, allowed_hosts: [] },
     browser: { headless: true, step_timeout_seconds: 30, run_timeout_minutes: 60 },
-    history: { keep_days: 90 },
+    history: { keep_days: 90, evidence_days: 7 },
     log: { level: 'info' },
     accounts: [{ id: 'kitchen', name: 'kitchen', provider: 'google', marketplace: 'com', keep_days: 7, enabled: true, include_gemini: false }],
   });
@@ -412,7 +412,7 @@ t.test('defaults fill every key that is left out', (t) => {
   const loaded = loadConfig(mqtt, {}).config;
   t.same(loaded?.mqtt, { url: 'mqtt://b', base_topic: 'voicewipe', discovery_prefix: 'homeassistant' });
   t.equal(loaded?.state_dir, join(mqtt, '..', 'data'), 'relative state_dir is relative to the config file');
-  t.same(loaded?.http, { host: '0.0.0.0', port: 8733, public_status: true, frame_ancestors: [] });
+  t.same(loaded?.http, { host: '0.0.0.0', port: 8733, public_status: false, frame_ancestors: [], tls: 'auto', trust_proxy: false, allowed_hosts: [] });
   t.same(loaded?.accounts, []);
   t.end();
 });

@@ -28,6 +28,8 @@ const dir = t.testdir();
 const config = simConfig(sim, dir, {
   accounts: [{ sim: 'kitchen', keep_days: 30 }, { sim: 'bedroom', keep_days: 7 }, { sim: 'nest', keep_days: 14, enabled: false }],
   names: { kitchen: 'Kitchen Echo', bedroom: 'Bedroom Echo Dot (UK)', nest: 'Living-room Nest' },
+  // A visitor sees states only (public_status: true); the default (false) shows only the sign-in form.
+  http: 'public_status: true',
 });
 const daemon = await startDaemon(config, quietLogger(), { runner: TEST_RUNNER, now: () => sim.control.now() });
 t.teardown(() => daemon.close());
@@ -47,29 +49,27 @@ function watch(page: Page): string[] {
   return problems;
 }
 
-t.test('a visitor on a phone: the accounts and the history, readable, no console errors', async (t) => {
+t.test('a visitor on a phone (public_status: true): each account\'s state, no counts or history, readable', async (t) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   t.teardown(() => context.close());
   const page = await context.newPage();
   const problems = watch(page);
   await page.goto(daemon.url);
   await page.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
-  await page.waitForSelector('#runs-body tr', { timeout: 10_000 });
+  await page.waitForSelector('.card[data-account="kitchen"] .state-words', { timeout: 10_000 });
   t.equal(await page.locator('.card').count(), 3);
   t.equal(await page.locator('.card[data-account="kitchen"] .state-words').textContent(), 'All clear');
   t.equal(await page.locator('.card[data-account="nest"] .state-words').textContent(), 'Switched off in the config');
   const total = (daemon.context.db.prepare("SELECT total_deleted FROM accounts WHERE id = 'kitchen'").get() as { total_deleted: number }).total_deleted;
-  t.equal(await page.locator('.card[data-account="kitchen"] .f-total').textContent(), total.toLocaleString('en-US'), 'lifetime total on the card');
-  t.equal(await page.locator('#runs-body tr').count(), 10, 'the ten newest runs');
-  t.match(await page.locator('#runs-body tr').nth(1).textContent(), /Needs you.*Kitchen Echo: Captcha to solve/);
-  t.equal(await page.locator('#chart rect.bar-rect').count(), 30, 'a bar per night');
+  t.notMatch(await page.locator('body').innerText(), new RegExp(`\\b${total.toLocaleString('en-US')}\\b`), 'no lifetime total for a visitor');
+  t.equal(await page.locator('#runs-body tr').count(), 0, 'no run history for a visitor');
   t.equal(await page.locator('.admin-only:visible').count(), 0, 'no admin buttons for a visitor');
-  t.ok(await page.locator('#schedule-switch').isDisabled(), 'the switch is shown, not usable');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   t.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
   await page.screenshot({ path: join(shots, 'status-phone.png'), fullPage: true });
   if (process.env.VOICEWIPE_UPDATE_DOCS) copyFileSync(join(shots, 'status-phone.png'), join(DOCS, 'status-phone.png'));
-  t.same(problems, []);
+  t.comment(`console: ${JSON.stringify(problems)}`);
+  t.same(problems.filter((p) => !/status of 401/.test(p)), [], 'nothing but the history\'s 401s');
 });
 
 t.test('the admin signs in, reads a failed run, presses "Purge all now" and watches it live', async (t) => {
@@ -125,7 +125,7 @@ t.test('the admin signs in, reads a failed run, presses "Purge all now" and watc
   t.match(await page.locator('#notice').textContent(), new RegExp(`Run #${runId} finished: OK`));
   t.match(await page.locator('#runs-body tr').first().textContent(), /today.*OK.*Status page \/ API/);
   t.equal(await page.locator('#runs-body tr').count(), before, 'still ten rows, the new one first');
-  const run = (await (await fetch(`${daemon.url}/api/runs/${runId}`)).json()) as { status: string; deleted: number };
+  const run = (await (await fetch(`${daemon.url}/api/runs/${runId}`, { headers: { authorization: `Bearer ${daemon.context.adminToken}` } })).json()) as { status: string; deleted: number };
   t.equal(run.status, 'ok');
   t.ok(run.deleted > 0);
   t.equal(await page.locator('.card[data-account="kitchen"] .state-words').textContent(), 'All clear');

@@ -4,7 +4,8 @@
 // port that config and compose.yaml use. No Docker engine is needed.
 import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import type { Test } from 'tap';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -84,12 +85,27 @@ t.test('the image starts `voicewipe start` with a config the CLI accepts', async
   t.same(cmd, ['start', '--config', '/etc/voicewipe/config.yaml']);
   t.match(dockerfile, /^COPY bin\/ bin\/$/m, 'bin/voicewipe is in /opt/voicewipe (WORKDIR)');
   t.equal(last('WORKDIR'), '/opt/voicewipe');
-  // The starting config for the container loads (state_dir = the state volume).
+  // The starting config for the container loads (state_dir = the state volume). Its one missing piece is the
+  // broker password, which the Mosquitto container writes into the shared volume on its first start.
   const { config, problems } = loadConfig(imageConfig, {});
-  t.same(problems, []);
-  t.equal(config?.state_dir, '/var/lib/voicewipe');
-  t.equal(config?.mqtt?.url, 'mqtt://mosquitto:1883', 'the broker of compose.yaml');
+  t.same(problems.map((p) => p.key), ['mqtt.password_file'], 'only the broker password made at first start is missing here');
+  t.ok(config === undefined || config.state_dir === '/var/lib/voicewipe');
+  const withSecret = loadedWithBrokerSecret(t);
+  t.equal(withSecret?.state_dir, '/var/lib/voicewipe');
+  t.equal(withSecret?.mqtt?.url, 'mqtt://mosquitto:1883', 'the broker of compose.yaml');
 });
+
+/** docker/config.yaml as the container sees it: the broker password file present at its path. */
+function loadedWithBrokerSecret(t: Test) {
+  const dir = t.testdir();
+  const secret = join(dir, 'voicewipe-password');
+  writeFileSync(secret, 'x'.repeat(32), { mode: 0o600 });
+  const text = readFileSync(imageConfig, 'utf8').replace('/run/voicewipe-mqtt/voicewipe-password', secret);
+  writeFileSync(join(dir, 'config.yaml'), text);
+  const { config, problems } = loadConfig(join(dir, 'config.yaml'), {});
+  t.same(problems, [], 'the container\'s config loads once the broker password is there');
+  return config;
+}
 
 t.test('the health check asks /healthz on the port the config and compose.yaml use', async (t) => {
   const healthcheck = last('HEALTHCHECK') ?? '';
@@ -98,7 +114,7 @@ t.test('the health check asks /healthz on the port the config and compose.yaml u
   const argv = JSON.parse(healthcheck.slice(cmdAt + 4)) as string[];
   t.equal(argv[0], 'node', 'Node itself fetches (no curl in the image)');
   const url = /fetch\('([^']+)'\)/.exec(argv[2] ?? '')?.[1] ?? '';
-  const { config } = loadConfig(imageConfig, {});
+  const config = loadedWithBrokerSecret(t);
   t.equal(url, `http://127.0.0.1:${config?.http.port}/healthz`);
   t.ok(compose.services.voicewipe.ports.includes(`${config?.http.port}:${config?.http.port}`), 'compose publishes the port');
   // And the script really says healthy / unhealthy: run it against a stand-in server.
@@ -134,4 +150,68 @@ t.test('compose.yaml: voicewipe with Mosquitto, volumes, restart, memory for a P
   t.ok(mosquittoConf, 'mosquitto.conf is mounted');
   const conf = readFileSync(join(ROOT, 'docker', mosquittoConf!.split(':')[0]), 'utf8');
   t.match(conf, /^listener 1883$/m, 'Mosquitto 2 listens beyond localhost only with a listener line');
+});
+
+t.test('Mosquitto: logins required, not published unless the user asks', async (t) => {
+  const mq = compose.services.mosquitto;
+  const vw = compose.services.voicewipe;
+  t.notOk(mq.ports, 'the broker is not published on the host (a commented ports block says how)');
+  t.match(readFileSync(join(ROOT, 'docker/compose.yaml'), 'utf8'), /^ {4}# ports:\n {4}#   - "1883:1883"$/m);
+  const conf = readFileSync(join(ROOT, 'docker/mosquitto.conf'), 'utf8');
+  t.match(conf, /^allow_anonymous false$/m);
+  t.notMatch(conf, /^allow_anonymous true/m);
+  const passwordFile = /^password_file (\S+)$/m.exec(conf)?.[1];
+  t.equal(passwordFile, '/mosquitto/secrets/passwd');
+  // The password file lives in a volume the init script fills and voicewipe reads.
+  const mqSecrets = (mq.volumes as string[]).find((v) => v.startsWith('mqtt-secrets:'));
+  const vwSecrets = (vw.volumes as string[]).find((v) => v.startsWith('mqtt-secrets:'));
+  t.equal(mqSecrets, 'mqtt-secrets:/mosquitto/secrets');
+  t.equal(vwSecrets, 'mqtt-secrets:/run/voicewipe-mqtt:ro', 'voicewipe reads it, read-only');
+  t.ok('mqtt-secrets' in compose.volumes);
+  t.same(mq.entrypoint, ['/bin/sh', '/voicewipe/mosquitto-init.sh']);
+  t.ok((mq.volumes as string[]).includes('./mosquitto-init.sh:/voicewipe/mosquitto-init.sh:ro'));
+  t.same(mq.command, ['/usr/sbin/mosquitto', '-c', '/mosquitto/config/mosquitto.conf'], 'the image\'s own command, given back');
+  t.same(mq.healthcheck.test, ['CMD', 'test', '-s', '/mosquitto/secrets/passwd']);
+  t.same(vw.depends_on, { mosquitto: { condition: 'service_healthy' } }, 'voicewipe starts once the logins exist');
+  const config = loadedWithBrokerSecret(t);
+  t.equal(config?.mqtt?.username, 'voicewipe');
+  t.match(readFileSync(imageConfig, 'utf8'), /^ {2}password_file: \/run\/voicewipe-mqtt\/voicewipe-password$/m);
+  t.match(readFileSync(DOCKERFILE, 'utf8'), /--gid 10001[^\n]*\n?.*--uid 10001|--uid 10001/, 'the uid the init script gives voicewipe\'s password to');
+});
+
+t.test('mosquitto-init.sh makes random logins once, private, and hands over to the image', { skip: process.getuid?.() === 0 ? false : 'needs root (chown)' }, async (t) => {
+  const script = join(ROOT, 'docker/mosquitto-init.sh');
+  t.equal(spawnSync('sh', ['-n', script]).status, 0, 'sh -n: valid syntax');
+  const dir = t.testdir();
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  // A stand-in for mosquitto_passwd (-b FILE USER PASSWORD) and for the image's entrypoint.
+  writeFileSync(join(bin, 'mosquitto_passwd'), '#!/bin/sh\n[ "$1" = -b ] || exit 3\necho "$3:hashed-$(printf %s "$4" | wc -c)" >> "$2"\n', { mode: 0o755 });
+  writeFileSync(join(bin, 'entrypoint'), '#!/bin/sh\necho "handed over: $*"\n', { mode: 0o755 });
+  const secrets = join(dir, 'secrets');
+  const run = () => spawnSync('sh', [script, '/usr/sbin/mosquitto', '-c', 'x.conf'], {
+    encoding: 'utf8',
+    env: { PATH: `${bin}:/usr/bin:/bin`, MQTT_SECRETS_DIR: secrets, MOSQUITTO_ENTRYPOINT: join(bin, 'entrypoint'), MOSQUITTO_UID: '1883', VOICEWIPE_UID: '10001' },
+  });
+  const first = run();
+  t.equal(first.status, 0, first.stderr);
+  t.match(first.stdout, /made the broker's logins/);
+  t.match(first.stdout, /handed over: \/usr\/sbin\/mosquitto -c x\.conf/);
+  t.same(readdirSync(secrets).sort(), ['homeassistant-password', 'passwd', 'voicewipe-password']);
+  const voicewipe = readFileSync(join(secrets, 'voicewipe-password'), 'utf8');
+  const ha = readFileSync(join(secrets, 'homeassistant-password'), 'utf8');
+  t.match(voicewipe, /^[A-Za-z0-9]{32}$/);
+  t.match(ha, /^[A-Za-z0-9]{32}$/);
+  t.not(voicewipe, ha);
+  t.equal(readFileSync(join(secrets, 'passwd'), 'utf8'), 'voicewipe:hashed-32\nhomeassistant:hashed-32\n');
+  for (const [file, uid] of [['passwd', 1883], ['homeassistant-password', 1883], ['voicewipe-password', 10001]] as const) {
+    const st = statSync(join(secrets, file));
+    t.equal(st.mode & 0o777, 0o600, `${file} 0600`);
+    t.equal(st.uid, uid, `${file} belongs to ${uid}`);
+  }
+  t.equal(statSync(secrets).mode & 0o777, 0o711);
+  const second = run();
+  t.equal(second.status, 0);
+  t.notMatch(second.stdout, /made the broker's logins/, 'kept on later starts');
+  t.equal(readFileSync(join(secrets, 'voicewipe-password'), 'utf8'), voicewipe);
 });

@@ -88,7 +88,7 @@ export function collectMetrics(context: DaemonContext): Family[] {
 
 export async function metricsRoutes(app: FastifyInstance, { context }: ApiDeps): Promise<void> {
   app.get('/metrics', {
-    config: { access: 'read' },
+    config: { access: 'admin' },
     schema: { response: { 200: { type: 'string' }, ...errorResponses } },
   }, async (_req, reply) => {
     reply.type('text/plain; version=0.0.4; charset=utf-8');

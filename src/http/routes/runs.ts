@@ -1,9 +1,11 @@
-// The run history: GET /api/runs (paged, newest first), GET /api/runs/:id (each account's result, its error
-// in plain words, evidence links for the admin) and the evidence files themselves (admin only).
-import { existsSync, readFileSync } from 'node:fs';
+// The run history, for the admin (counts and times say when the household talks to its speakers): GET /api/runs
+// (paged, newest first), GET /api/runs/:id (each account's result, its error in plain words, evidence links) and
+// the evidence files themselves, decrypted here.
+import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { evidenceDir } from '../../browser/evidence.ts';
+import { evidenceDir, readEvidence } from '../../browser/evidence.ts';
+import { redactUrls } from '../../purge/redact.ts';
 import { getRun, listAccountResults, listAccountResultsOfRuns, listRuns } from '../../db/queries.ts';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
@@ -62,7 +64,7 @@ export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Pro
   const names = new Map(context.config.accounts.map((a) => [a.id, a.name]));
 
   app.get('/api/runs', {
-    config: { access: 'read' },
+    config: { access: 'admin' },
     schema: {
       querystring: {
         type: 'object',
@@ -98,7 +100,7 @@ export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Pro
   });
 
   app.get('/api/runs/:id', {
-    config: { access: 'read' },
+    config: { access: 'admin' },
     schema: {
       params: { type: 'object', required: ['id'], properties: { id: runIdParam } },
       response: { 200: runDetailSchema, ...errorResponses },
@@ -118,7 +120,7 @@ export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Pro
         found: r.found, deleted: r.deleted, remaining: r.remaining,
         pending: typeof details.pending === 'number' ? details.pending : null,
         oldest_at: iso(r.oldest_at), newest_at: iso(r.newest_at),
-        error_kind: r.error_kind, error_message: r.error_message, help: helpFor(r.error_kind), attempts: r.attempts,
+        error_kind: r.error_kind, error_message: redactUrls(r.error_message), help: helpFor(r.error_kind), attempts: r.attempts,
         started_at: iso(r.started_at), finished_at: iso(r.finished_at),
         cutoff: typeof details.cutoff === 'string' ? details.cutoff : null,
         has_evidence: files.length > 0,
@@ -148,11 +150,19 @@ export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Pro
     if (!row?.evidence_dir || !path.startsWith(root + sep) || !existsSync(path)) {
       throw new HttpRefusal(404, `no ${file} kept for account ${account} in run ${id}`);
     }
+    let clear: Buffer;
+    try {
+      clear = readEvidence(context.config.state_dir, id, account, file);
+    } catch (err) {
+      // A key that changed (VOICEWIPE_SECRET_KEY), or a damaged or moved file: say so, do not serve ciphertext.
+      req.log.warn({ err: (err as Error).message, run_id: id, account }, 'evidence file cannot be decrypted');
+      throw new HttpRefusal(410, `the ${file} kept for account ${account} in run ${id} cannot be decrypted with this voicewipe's key`);
+    }
     reply.header('cache-control', 'private, no-store');
     if (file === 'page.html') {
       reply.header('content-security-policy', EVIDENCE_HTML_CSP);
-      return reply.type('text/html; charset=utf-8').send(readFileSync(path));
+      return reply.type('text/html; charset=utf-8').send(clear);
     }
-    return reply.type('image/png').send(readFileSync(path));
+    return reply.type('image/png').send(clear);
   });
 }

@@ -20,7 +20,7 @@ export async function sessionRoutes(app: FastifyInstance, { auth }: ApiDeps): Pr
       response: { 200: sessionState, ...errorResponses },
     },
   }, async (req, reply) => {
-    auth.checkToken(req.ip, (req.body as { token: string }).token.trim());
+    auth.checkToken(req.ip, (req.body as { token: string }).token.trim(), req);
     auth.endSession(sessionIdOf(req));
     const session = auth.createSession();
     req.log.info('admin signed in on the status page');

@@ -10,6 +10,7 @@ import type { ErrorKind } from '../../purge/errors.ts';
 import { ERROR_HELP } from '../../purge/report.ts';
 import type { ApiDeps } from '../app.ts';
 import type { LiveRun, LiveView } from '../live.ts';
+import { publicStatusView } from '../public-view.ts';
 import { errorKind, errorResponses, iso, liveRun, nullableInt, nullableIso, nullableString, runSummary, scheduleState } from '../schemas.ts';
 
 /** An account's state in one word, for the card's colour and words. */
@@ -160,5 +161,9 @@ export async function statusRoutes(app: FastifyInstance, { context, auth, live }
   app.get('/api/status', {
     config: { access: 'read' },
     schema: { response: { 200: statusSchema, ...errorResponses } },
-  }, async (req) => statusView(context, live, req.admin, auth.publicStatus));
+  }, async (req, reply) => {
+    const view = statusView(context, live, req.admin, auth.publicStatus);
+    // A visitor (public_status: true) sees states only; its own serializer, as the schema is the admin's view.
+    return req.admin ? view : reply.serializer(JSON.stringify).send(publicStatusView(view));
+  });
 }
