@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { SessionVault } from '../../src/browser/vault.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { PROVIDERS } from '../../src/providers/index.ts';
-import { checkSites, formatSiteChecks } from '../../src/purge/check-site.ts';
+import { checkSites, formatSiteChecks, readBundle } from '../../src/purge/check-site.ts';
 import { startSimulator } from '../../sim/server.ts';
 import { sharedBrowser } from '../helpers/alexa-matrix.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -34,9 +34,11 @@ t.test('a page it does not know: not ok, the missing locator named; the bundle i
   t.ok(check.locators.some((l) => l.matched === 'none'), formatSiteChecks([check]));
   const dir = join(config.state_dir, check.bundle_dir!);
   for (const f of ['page.html', 'screenshot.png', 'report.json']) t.ok(existsSync(join(dir, f)), f);
-  const html = readFileSync(join(dir, 'page.html'), 'utf8');
-  t.notMatch(html, /<meta name="anti-csrftoken-a2z" content="(?!\[redacted\])/, 'CSRF token stripped');
-  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { version: string; locators: unknown[] };
+  t.notMatch(readFileSync(join(dir, 'page.html')).toString('latin1'), /<html|csrf/i, 'sealed at rest with the vault key');
+  const bundle = readBundle(config.state_dir, 'future');
+  t.ok(bundle?.html?.includes('<html'), 'opened for the download');
+  t.notMatch(bundle?.html ?? '', /<meta name="anti-csrftoken-a2z" content="(?!\[redacted\])/, 'CSRF token stripped');
+  const report = bundle?.report as { version: string; locators: unknown[] };
   t.ok(report.version && report.locators.length > 0, 'version and locator table in the bundle');
 });
 
