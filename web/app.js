@@ -428,6 +428,7 @@
       $('.purge-one', node).disabled = busy;
       $('.dry-one', node).disabled = busy;
       $('.check-one', node).disabled = busy;
+      $('.check-one', node).setAttribute('aria-label', `Check the page of ${account.name}`);
       $('.purge-one', node).setAttribute('aria-label', `Purge ${account.name} now`);
       $('.dry-one', node).setAttribute('aria-label', `Dry run for ${account.name}`);
       // Google always needs a person's sign-in; Amazon when its last run said so. Offered for both at any time.

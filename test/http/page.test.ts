@@ -93,6 +93,7 @@ t.test('the admin signs in, reads a failed run, presses "Purge all now" and watc
   await page.waitForSelector('body.is-admin', { timeout: 5_000 });
   t.ok(await page.getByRole('button', { name: 'Purge all now' }).isVisible());
   t.ok(await page.getByRole('button', { name: 'Purge Kitchen Echo now' }).isVisible(), 'a purge button per account');
+  t.ok(await page.getByRole('button', { name: 'Check the page of Kitchen Echo' }).isVisible(), 'a page check per account');
   t.notOk(await page.locator('.card[data-account="nest"] .purge-one').isVisible(), 'none for an account switched off in the config');
   const cookies = await context.cookies();
   t.match(cookies, [{ name: 'voicewipe_session', httpOnly: true, sameSite: 'Strict' }]);

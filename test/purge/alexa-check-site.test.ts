@@ -27,7 +27,7 @@ t.teardown(() => sim.close());
 const launch = sharedBrowser(t);
 
 t.test('a page it does not know: not ok, the missing locator named; the bundle is kept and sanitised', async (t) => {
-  const { config } = loadSimConfig(sim, { dir: t.testdirName, accounts: [{ sim: 'future', keep_days: 7 }] });
+  const { config } = loadSimConfig(sim, { dir: t.testdir(), accounts: [{ sim: 'future', keep_days: 7 }] });
   const [check] = await checkSites({ config, log: quietLogger(), vault: new SessionVault(config.state_dir), providers: PROVIDERS, launch }, 'future');
   t.notOk(check.ok);
   t.equal(check.error_kind, 'page_changed');
@@ -44,7 +44,7 @@ t.test('a page it does not know: not ok, the missing locator named; the bundle i
 
 t.test('the CLI: a table, exit 0 when all found, 1 otherwise, 2 for an unknown account', async (t) => {
   sim.control.setSignin({ style: 'email-first', emailField: 'ap_email' });
-  const { configPath } = loadSimConfig(sim, { dir: t.testdirName, accounts: [{ sim: 'c0', keep_days: 7 }, { sim: 'future', keep_days: 7 }] });
+  const { configPath } = loadSimConfig(sim, { dir: t.testdir(), accounts: [{ sim: 'c0', keep_days: 7 }, { sim: 'future', keep_days: 7 }] });
   const good = await runCli(['check-site', '--account', 'c0', '--config', configPath], { timeoutMs: 90_000 });
   t.equal(good.code, 0, good.stderr);
   t.match(good.stdout, /c0 \(alexa\): all found/);
@@ -59,7 +59,7 @@ t.test('the CLI: a table, exit 0 when all found, 1 otherwise, 2 for an unknown a
 });
 
 t.test('the admin route answers the table and serves the bundle', async (t) => {
-  const { config } = loadSimConfig(sim, { dir: t.testdirName, accounts: [{ sim: 'c0', id: 'kitchen', keep_days: 7 }] });
+  const { config } = loadSimConfig(sim, { dir: t.testdir(), accounts: [{ sim: 'c0', id: 'kitchen', keep_days: 7 }] });
   const context = testContext(t, config);
   const app = buildApp(context);
   t.teardown(() => app.close());

@@ -58,8 +58,50 @@ export function cursorOf(data: Record<string, unknown>, style: ListEndpoint['sty
   return typeof next === 'string' && next ? next : null;
 }
 
+interface ListAnswer {
+  status: number;
+  signedOut: boolean;
+  retryAfter: string | null;
+  records?: [string, number][];
+  next?: string | null;
+  shapeError?: string;
+}
+
+/** One list request with the page's cookies, CSRF token, origin and referer, as the page itself sends it.
+ *  Issued from Node through the browser context (same cookie jar) rather than from inside the page: half the
+ *  cost per page, since the answer does not cross the DevTools protocol twice. */
+async function listOnce(s: ProviderSession, url: string, body: string, csrf: string, style: 'v2' | 'rah'): Promise<ListAnswer> {
+  const res = await s.page.request.post(url, {
+    data: body, maxRedirects: 0, failOnStatusCode: false,
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'anti-csrftoken-a2z': csrf, origin: s.origin, referer: `${s.origin}${PATHS.rvh}` },
+  });
+  const location = res.headers().location ?? '';
+  const answer: ListAnswer = { status: res.status(), signedOut: res.status() === 401 || /\/(ap|ax)\//.test(location), retryAfter: res.headers()['retry-after'] ?? null };
+  if (res.status() !== 200) { await res.dispose(); return answer; }
+  let data: Record<string, unknown>;
+  // Playwright keeps every answer's body until it is disposed: 250 pages of a big account add up on a Pi.
+  try { data = await res.json(); } catch { return { ...answer, shapeError: 'the list answer is not JSON' }; } finally { await res.dispose(); }
+  const list = recordsOf(data, style);
+  if (!Array.isArray(list)) return { ...answer, shapeError: `no ${style === 'v2' ? 'customerHistoryRecords' : 'alexaHistoryRecords'} array in the list answer` };
+  const records: [string, number][] = [];
+  for (const r of list) {
+    const id = recordIdentity(r, style);
+    if (!id) return { ...answer, shapeError: `a record without ${style === 'v2' ? 'recordKey' : 'a key'} or timestamp` };
+    records.push(id);
+  }
+  return { ...answer, records, next: cursorOf(data, style) };
+}
+
 async function pageCsrf(page: Page): Promise<string | null> {
   return page.locator(CSRF_META.join(', ')).first().getAttribute('content').catch(() => null);
+}
+
+async function freshCsrf(s: ProviderSession): Promise<string | null> {
+  const token = await s.step('refresh the CSRF token', () => s.page.evaluate(async (path) => {
+    const r = await fetch(path, { credentials: 'same-origin' });
+    return r.ok ? (await r.text()).trim() : null;
+  }, PATHS.csrf));
+  return token || null;
 }
 
 export interface Listing {
@@ -72,84 +114,6 @@ export interface Listing {
   pages: number;
 }
 
-/** Pages whose list calls are ours (counting) right now: the watch on the page's own calls ignores them. */
-export const listingNow = new WeakSet<Page>();
-
-/** How long one in-page stretch of listing may run before it reports back (well under any step timeout). */
-const CHUNK_MS = 4_000;
-
-interface Chunk {
-  keys: string[];
-  times: number[];
-  pages: number;
-  cursor: string | null;
-  csrf: string | null;
-  done: boolean;
-  refreshed?: boolean;
-  repeated?: boolean;
-  status?: number;
-  retryAfter?: string | null;
-  signedOut?: boolean;
-  shapeError?: string;
-  network?: string;
-}
-
-interface ChunkArgs { url: string; style: ListEndpoint['style']; start: number; end: number; cursor: string | null; csrf: string; csrfPath: string; budgetMs: number; first: boolean }
-
-/** Runs in the page: list calls one after another, as the page itself sends them (its cookies, origin, the
- *  CSRF header), until the list ends or the budget is spent. Only keys and times cross back to Node, once per
- *  stretch: a list call costs what the vendor's answer costs, not a browser round trip. Keys as recordIdentity. */
-async function listStretch(a: ChunkArgs): Promise<Chunk> {
-  const until = Date.now() + a.budgetMs;
-  const out: Chunk = { keys: [], times: [], pages: 0, cursor: a.cursor, csrf: a.csrf, done: false };
-  const cursors = new Set<string>();
-  let retried = false;
-  for (;;) {
-    if (out.pages > 0 && Date.now() >= until) return out;
-    let res: Response;
-    try {
-      res = await fetch(a.url, { method: 'POST', credentials: 'same-origin', redirect: 'manual',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'anti-csrftoken-a2z': out.csrf ?? '' },
-        body: JSON.stringify({ previousRequestToken: out.cursor }) });
-    } catch (err) { return { ...out, network: String((err as Error).message ?? err) }; }
-    if (res.type === 'opaqueredirect' || res.status === 401) return { ...out, signedOut: true };
-    if (res.status === 403 && !retried) {
-      // Tokens rotate every few hours: fetch a fresh one once, then give up rather than hammer.
-      retried = true;
-      out.refreshed = true;
-      const t = await fetch(a.csrfPath, { credentials: 'same-origin', redirect: 'manual' }).catch(() => null);
-      out.csrf = t && t.ok ? (await t.text()).trim() || null : null;
-      if (!out.csrf) return { ...out, signedOut: true };
-      continue;
-    }
-    if (res.status !== 200) return { ...out, status: res.status, retryAfter: res.headers.get('retry-after') };
-    let data: Record<string, unknown>;
-    try { data = await res.json() as Record<string, unknown>; } catch { return { ...out, shapeError: 'the list answer is not JSON' }; }
-    const list = a.style === 'v2' ? data.customerHistoryRecords : data.alexaHistoryRecords;
-    if (!Array.isArray(list)) return { ...out, shapeError: `no ${a.style === 'v2' ? 'customerHistoryRecords' : 'alexaHistoryRecords'} array in the list answer` };
-    for (const r of list as Record<string, unknown>[]) {
-      const ts = typeof r?.timestamp === 'number' ? r.timestamp : typeof r?.creationTimestamp === 'number' ? r.creationTimestamp : undefined;
-      let key: string | undefined;
-      if (a.style === 'v2') key = typeof r?.recordKey === 'string' && r.recordKey ? r.recordKey : undefined;
-      else if (typeof r?.activityKey === 'string' && r.activityKey) key = r.activityKey;
-      else if (ts !== undefined) {
-        const d = (r.device && typeof r.device === 'object' ? r.device : {}) as Record<string, unknown>;
-        key = `${String(r.recordType ?? r.activityType ?? r.type ?? r.utteranceType ?? 'record')}#${ts}#${String(d.serialNumber ?? d.deviceSerialNumber ?? d.deviceName ?? r.deviceSerialNumber ?? r.deviceName ?? '')}`;
-      }
-      if (ts === undefined || !Number.isFinite(ts) || key === undefined) return { ...out, shapeError: `a record without ${a.style === 'v2' ? 'recordKey' : 'a key'} or timestamp` };
-      if (ts >= a.start && ts <= a.end) { out.keys.push(key); out.times.push(ts); }
-    }
-    out.pages++;
-    retried = false;
-    const next = a.style === 'v2' ? data.encodedRequestToken : data.paginationToken;
-    out.cursor = typeof next === 'string' && next ? next : null;
-    if (!out.cursor) return { ...out, done: true };
-    if (a.first) return out;
-    if (cursors.has(out.cursor)) return { ...out, repeated: true };
-    cursors.add(out.cursor);
-  }
-}
-
 /** The records with start ≤ timestamp ≤ end, newest first, until the end of the list or `budgetMs` (then
  *  `complete: false`). Throws SignedOut when the session died. `first` stops after one page (a quick look). */
 export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, start: number, end: number,
@@ -157,40 +121,42 @@ export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, st
   let csrf = await pageCsrf(s.page);
   if (!csrf) throw new PurgeError('page_changed', 'the Review Voice History page has no CSRF token');
   const records = new Map<string, number>();
-  const ends = new Set<string>();
+  const cursors = new Set<string>();
   const until = Date.now() + budgetMs;
-  const url = `${endpoint.path}?startTime=${start}&endTime=${end}${endpoint.style === 'v2' ? '&recordType=VOICE_HISTORY' : ''}&maxRecordSize=${PAGE_SIZE}`;
   let cursor: string | null = null;
+  let refreshed = false;
   let pages = 0;
-  listingNow.add(s.page);
-  try {
-    for (;;) {
-      if (s.signal.aborted) throw new PurgeError('cancelled', 'the run was cancelled');
-      const budget = Math.max(0, Math.min(CHUNK_MS, until - Date.now()));
-      const chunk: Chunk = await s.step('list recordings', () => s.page.evaluate(listStretch,
-        { url, style: endpoint.style, start, end, cursor, csrf: csrf!, csrfPath: PATHS.csrf, budgetMs: budget, first }));
-      pages += chunk.pages;
-      // Pages overlap: de-duplicated by key.
-      for (let i = 0; i < chunk.keys.length; i++) records.set(chunk.keys[i], chunk.times[i]);
-      if (chunk.refreshed) s.observations.notes.push('CSRF token refreshed after a 403');
-      if (chunk.signedOut) throw new SignedOut();
-      if (chunk.network) throw new PurgeError('network', `Amazon's list request failed: ${chunk.network}`);
-      const status = chunk.status;
-      if (status === 403) throw new PurgeError('vendor_error', 'Amazon refused the list request (403) even with a fresh CSRF token');
-      if (status === 429) throw new PurgeError('rate_limited', 'Amazon asks us to slow down (429)', { retryAfterMs: retryAfterMs(chunk.retryAfter) });
-      if (status !== undefined && status >= 500) throw new PurgeError('vendor_error', `Amazon's list request failed with ${status}`, { retryAfterMs: retryAfterMs(chunk.retryAfter) });
-      if (status !== undefined) throw new PurgeError('page_changed', `Amazon's list request answered ${status}: the endpoint may have moved`);
-      if (chunk.shapeError) throw new PurgeError('page_changed', `Amazon's list answer changed shape: ${chunk.shapeError}`);
-      csrf = chunk.csrf;
-      cursor = chunk.cursor;
-      if (chunk.done) return { records, complete: true, pages };
-      if (first) return { records, complete: false, pages, stopped: 'one page only' };
-      if (chunk.repeated || (cursor && ends.has(cursor))) return { records, complete: false, pages, stopped: `the list repeated a cursor after ${pages} calls` };
-      if (cursor) ends.add(cursor);
-      if (Date.now() >= until) return { records, complete: false, pages, stopped: `stopped after ${Math.round(budgetMs / 1000)} s (${pages} list calls)` };
-      if (pages >= LIST_LIMITS.maxPages) return { records, complete: false, pages, stopped: `stopped after ${pages} list calls` };
+  while (pages < LIST_LIMITS.maxPages) {
+    if (s.signal.aborted) throw new PurgeError('cancelled', 'the run was cancelled');
+    if (pages > 0 && Date.now() >= until) return { records, complete: false, pages, stopped: `stopped after ${Math.round(budgetMs / 1000)} s (${pages} list calls)` };
+    // Both calls take the cursor as previousRequestToken (the facts); only the answers name it differently.
+    const body: string = JSON.stringify({ previousRequestToken: cursor });
+    const url = `${s.origin}${endpoint.path}?startTime=${start}&endTime=${end}${endpoint.style === 'v2' ? '&recordType=VOICE_HISTORY' : ''}&maxRecordSize=${PAGE_SIZE}`;
+    const answer = await s.step('list recordings', () => listOnce(s, url, body, csrf!, endpoint.style));
+    if (answer.status === 403 && !refreshed) {
+      // Tokens rotate every few hours: fetch a fresh one once, then give up rather than hammer.
+      refreshed = true;
+      csrf = await freshCsrf(s);
+      s.observations.notes.push('CSRF token refreshed after a 403');
+      if (!csrf) throw new SignedOut();
+      continue;
     }
-  } finally {
-    listingNow.delete(s.page);
+    if (answer.signedOut) throw new SignedOut();
+    if (answer.status === 403) throw new PurgeError('vendor_error', 'Amazon refused the list request (403) even with a fresh CSRF token');
+    if (answer.status === 429) throw new PurgeError('rate_limited', 'Amazon asks us to slow down (429)', { retryAfterMs: retryAfterMs(answer.retryAfter) });
+    if (answer.status >= 500) throw new PurgeError('vendor_error', `Amazon's list request failed with ${answer.status}`, { retryAfterMs: retryAfterMs(answer.retryAfter) });
+    if (answer.status !== 200) throw new PurgeError('page_changed', `Amazon's list request answered ${answer.status}: the endpoint may have moved`);
+    if (answer.shapeError) throw new PurgeError('page_changed', `Amazon's list answer changed shape: ${answer.shapeError}`);
+    pages++;
+    // Pages overlap: de-duplicated by key.
+    for (const [key, ts] of answer.records!) if (ts >= start && ts <= end) records.set(key, ts);
+    cursor = answer.next ?? null;
+    if (!cursor) return { records, complete: true, pages };
+    if (first) return { records, complete: false, pages, stopped: 'one page only' };
+    // A cursor seen before would list the same pages again for ever.
+    if (cursors.has(cursor)) return { records, complete: false, pages, stopped: `the list repeated a cursor after ${pages} calls` };
+    cursors.add(cursor);
+    refreshed = false;
   }
+  return { records, complete: false, pages, stopped: `stopped after ${pages} list calls` };
 }

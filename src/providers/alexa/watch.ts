@@ -3,7 +3,7 @@
 // the range the page will delete is the range it lists, whatever the date fields seemed to say.
 import type { Page, Request, Response } from 'playwright-core';
 import type { Observations } from '../types.ts';
-import { cursorOf, endpointFromUrl, listingNow, recordIdentity, recordsOf } from './history.ts';
+import { cursorOf, endpointFromUrl, recordIdentity, recordsOf } from './history.ts';
 import type { ListEndpoint } from './history.ts';
 import { PATHS } from './selectors.ts';
 
@@ -39,8 +39,7 @@ export class PageWatch {
       const url = new URL(request.url());
       if (url.pathname.startsWith(PATHS.apiPrefix) && request.method() !== 'GET' && this.paths.size < 100) this.paths.add(`${request.method()} ${url.pathname}`);
       const endpoint = endpointFromUrl(request.url());
-      // Our own counting calls are not the page's: the read-back is about what the page asks for.
-      if (!endpoint || request.method() !== 'POST' || listingNow.has(page)) return;
+      if (!endpoint || request.method() !== 'POST') return;
       const num = (k: string) => { const v = url.searchParams.get(k); return v !== null && Number.isFinite(Number(v)) ? Number(v) : null; };
       let cursor: unknown = null;
       try { const body = JSON.parse(request.postData() ?? '{}') as Record<string, unknown>; cursor = body.previousRequestToken ?? body.paginationToken ?? null; } catch { /* not JSON */ }
