@@ -41,6 +41,10 @@ export interface PurgeEventMap {
   /** A person must act (sign in, solve a captcha, enter a code) before this account can be purged again. */
   needs_login: { run_id: number; account_id: string; error_kind: ErrorKind; message: string; at: number };
   account_finished: { run_id: number; result: AccountResult; at: number };
+  /** Recordings the run meant to keep are gone: the account's purges stop until a person acknowledges. */
+  account_paused: { run_id: number; account_id: string; message: string; at: number };
+  /** A person acknowledged the pause (status page, Home Assistant, CLI): purges resume. */
+  account_resumed: { account_id: string; at: number };
   run_finished: {
     run_id: number; status: RunStatus; dry_run: boolean; found: number; deleted: number; remaining: number;
     duration_ms: number; at: number; message: string | null;
@@ -68,7 +72,8 @@ export class PurgeEvents {
 
   /** Every event, in order, with its name: for streams that forward all of them (SSE, MQTT events). */
   onAny(listener: <E extends PurgeEventName>(event: E, payload: PurgeEventMap[E]) => void): () => void {
-    const names: PurgeEventName[] = ['run_started', 'account_started', 'account_progress', 'needs_login', 'account_finished', 'run_finished'];
+    const names: PurgeEventName[] = ['run_started', 'account_started', 'account_progress', 'needs_login', 'account_paused', 'account_finished',
+      'account_resumed', 'run_finished'];
     const offs = names.map((name) => this.on(name, (payload) => listener(name, payload)));
     return () => offs.forEach((off) => off());
   }

@@ -237,6 +237,7 @@ export class PurgeRunner {
     if (lastError?.kind === 'bad_credentials') this.deps.vault.drop(account.id);
     if (lastError && PAUSES.has(lastError.kind)) {
       this.deps.recorder.pause(account, lastError.message, this.now());
+      events.emit('account_paused', { run_id: runId, account_id: account.id, message: lastError.message, at: this.now() });
       log.error({ kind: lastError.kind, message: lastError.message }, 'purges of this account are paused until a person acknowledges');
     }
     if (lastError && NEEDS_PERSON.has(lastError.kind)) {
