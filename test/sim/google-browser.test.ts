@@ -76,6 +76,7 @@ t.test('delete by range: Last day', async (t) => {
   await page.locator('button[aria-label="Delete activity"]').click();
   await page.getByRole('menuitem', { name: 'Last day' }).click();
   // A product's own page has no product step: the confirmation names the product.
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).waitFor(); // drawn once the page has counted the range
   await t.resolveMatch(page.getByRole('dialog').innerText(), /Products: Assistant\s+Dates: Last day/);
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('button', { name: 'Got it' }).click();
