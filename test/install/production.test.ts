@@ -54,12 +54,14 @@ t.test('a clean copy installed with npm ci --omit=dev runs the daemon', async (t
   t.ok(devOnly.length > 0 && devOnly.every((path) => !existsSync(join(copy, path))), `none of the ${devOnly.length} dev-only packages is installed`);
   t.notOk(existsSync(join(copy, 'node_modules/tap')), 'no tap');
   t.ok(existsSync(join(copy, 'node_modules/better-sqlite3')), 'dependencies are');
+  // Then, as scripts/setup.sh (install-pi.sh) and the image do: the JavaScript the service runs, with no dev dependency.
+  execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', 'scripts/emit-js.ts'], { cwd: copy, env, stdio: 'pipe', timeout: 120_000 });
 
   const sim = await startSimulator({ accounts: [{ id: 'alexa', vendor: 'amazon', email: 'alexa@example.com', password: 'alexa-password', mfa: 'none', marketplace: 'com', recordings: 20, spanDays: 30 }] });
   t.teardown(() => sim.close());
   const port = await freePort();
   const config = writeSimConfig(sim, { dir: join(dir, 'run'), accounts: [{ sim: 'alexa' }], httpPort: port });
-  // bin/voicewipe, as systemd and the image run it; `node src/cli.ts` underneath.
+  // bin/voicewipe, as systemd and the image run it; `node .build/src/cli.js` underneath.
   const child = spawn(join(copy, 'bin/voicewipe'), ['start', '--config', config], { cwd: copy, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
@@ -75,6 +77,8 @@ t.test('a clean copy installed with npm ci --omit=dev runs the daemon', async (t
   t.ok(res, `/healthz answered within 20 s\n${output}`);
   t.equal(res?.status, 200);
   t.match(await res?.json(), { status: 'ok', db: 'ok', version: /^\d+\.\d+\.\d+/ });
+  // bin/voicewipe execs Node, so the child's command line names the CLI it runs: the emitted one.
+  t.ok(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').includes(join(copy, '.build/src/cli.js')), 'runs .build/src/cli.js');
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'SIGTERM: exit 0');
   t.notMatch(output, /ERR_MODULE_NOT_FOUND|Cannot find (module|package)/, 'nothing missing');
