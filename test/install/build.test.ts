@@ -2,12 +2,12 @@
 // loads, bin/voicewipe runs it and the daemon answers /healthz, and a build older than the sources is never used.
 import t from 'tap';
 import type { Test } from 'tap';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildIsCurrent, emitBuild, emitModule } from '../../scripts/emit-js.ts';
 import { freePort } from '../helpers/net.ts';
-import { NODE_BIN, ROOT } from './helpers.ts';
+import { NODE_BIN, ROOT, startDaemon } from './helpers.ts';
 
 const env = { ...process.env, PATH: `${NODE_BIN}:${process.env.PATH}`, VOICEWIPE_TYPESCRIPT: '' };
 
@@ -57,33 +57,18 @@ function emittedFiles(dir: string): string[] {
   });
 }
 
-/** Starts `bin/voicewipe start` in `copy`; resolves with the script Node runs once /healthz answers. */
+/** Starts `bin/voicewipe start` in `copy`; the script Node ran and its /healthz answer. */
 async function startAndAsk(t: Test, copy: string): Promise<{ script: string; health: unknown }> {
   const port = await freePort();
   const dir = join(copy, `run-${port}`);
   mkdirSync(dir);
   const config = join(dir, 'config.yaml');
   writeFileSync(config, `version: 1\nstate_dir: ${join(dir, 'state')}\nhttp: {host: 127.0.0.1, port: ${port}}\nlog: {level: warn}\naccounts: []\n`);
-  const child = spawn(join(copy, 'bin/voicewipe'), ['start', '--config', config], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  t.teardown(() => { child.kill('SIGKILL'); });
-  const deadline = Date.now() + 30_000;
-  let res: Response | undefined;
-  while (!res && Date.now() < deadline) {
-    res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-    if (!res) await new Promise((r) => setTimeout(r, 100));
-  }
-  t.ok(res?.ok, `/healthz answered within 30 s\n${output}`);
-  // bin/voicewipe execs Node: the child's command line says which CLI it runs.
-  const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
-  const script = relative(copy, argv.find((a) => /cli\.(ts|js)$/.test(a)) ?? '');
-  const health = await res?.json();
-  child.kill('SIGTERM');
-  t.equal(await exited, 0, `SIGTERM: exit 0\n${output}`);
-  return { script, health };
+  const daemon = await startDaemon(t, copy, config, port, env);
+  t.ok(daemon.health?.ok, `/healthz answered within 90 s\n${daemon.output()}`);
+  const health = await daemon.health?.json();
+  t.equal(await daemon.stop(), 0, `SIGTERM: exit 0\n${daemon.output()}`);
+  return { script: daemon.script(), health };
 }
 
 t.test('the emitted tree loads, runs the daemon, and is used only while it matches the sources', async (t) => {
