@@ -67,6 +67,6 @@ export async function benchDaemonIdle(): Promise<Record<string, number>> {
     startup_cold_ms: Math.round(startupMs[0]),
     idle_rss_mb: Math.round(rss * 10) / 10,
     idle_pss_mb: Math.round(pss * 10) / 10,
-    idle_rss_mb_from_typescript_cold_cache: Math.round(tsRss * 10) / 10,
+    idle_rss_mb_typescript_cold: Math.round(tsRss * 10) / 10,
   };
 }
