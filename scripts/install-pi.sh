@@ -161,14 +161,14 @@ else
     else
       printf '+ tar ... (%s -> %s)\n' "$source_dir" "$app"
       tar -C "$source_dir" --exclude=./node_modules --exclude=./.tools --exclude=./.git --exclude=./.tap \
-        --exclude=./state --exclude=./demo-state --exclude=./coverage -cf - . | tar -C "$app" -xf - --no-same-owner
+        --exclude=./state --exclude=./demo-state --exclude=./coverage --exclude=./.build -cf - . | tar -C "$app" -xf - --no-same-owner
     fi
   fi
   run chown -R root:root "$app"
   run chmod -R u=rwX,go=rX "$app"
 fi
-# Node 24 into .tools/ (unless the system's Node is new enough) and `npm ci --omit=dev`: the daemon needs no
-# dev dependency. Chromium is already installed above.
+# Node 24 into .tools/ (unless the system's Node is new enough), `npm ci --omit=dev` (the daemon needs no dev
+# dependency) and .build/, the JavaScript the service runs (scripts/emit-js.ts). Chromium is installed above.
 run env VOICEWIPE_SETUP_NEEDS=none VOICEWIPE_OMIT_DEV=1 bash "$app/scripts/setup.sh"
 run ln -sfn "$app/bin/voicewipe" /usr/local/bin/voicewipe
 

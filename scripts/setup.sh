@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes this checkout ready to run: a Node new enough for the code, Debian's Chromium (and Mosquitto for the
-# tests), and node_modules matching package-lock.json. Idempotent and quiet when everything is in place; it says
-# what it installed. Sourced by scripts/node.sh, which then runs a TypeScript file with the Node it chose.
+# tests), node_modules matching package-lock.json, and .build/ (the JavaScript bin/voicewipe runs). Idempotent
+# and quiet when everything is in place; it says what it installed. Sourced by scripts/node.sh, which then runs
+# a TypeScript file with the Node it chose.
 #
 #   VOICEWIPE_SETUP_NEEDS="chromium mosquitto lint"   which system parts the caller needs (default: all three)
 set -euo pipefail
@@ -86,4 +87,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error ${VOICEWIPE_OMIT_DEV:+--omit=dev} >&2) || die "npm ci failed"
   printf '%s' "$want" >"$stamp"
   say "installed npm packages"
+fi
+
+# --- Production JavaScript ---------------------------------------------------------------------------------
+# bin/voicewipe runs .build/ (src/ as plain JavaScript: no type stripper resident, bench/results/idle-memory.md)
+# while it matches the sources; re-emit it whenever they changed. A failure only costs memory: bin/voicewipe then
+# runs the TypeScript.
+if [ ! -f "$root/.build/stamp" ] || [ "$(cat "$root/.build/stamp")" != "$(bash "$root/scripts/build-stamp.sh")" ]; then
+  "$NODE" --disable-warning=ExperimentalWarning "$root/scripts/emit-js.ts" \
+    || say "warning: could not write .build/ (scripts/emit-js.ts); bin/voicewipe runs src/*.ts instead"
 fi

@@ -1,8 +1,10 @@
 // Shared by the install tests: where things are, and the tools they need (Debian packages, npm linters).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import type { Test } from 'tap';
 
 export const ROOT = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 export const NODE_BIN = process.execPath.replace(/\/node$/, '');
@@ -48,4 +50,38 @@ export function npmPackage(name: string, version: string): { dir?: string; error
     return { error: `could not install ${name}@${version} from the npm registry: ${(err as Error).message.split('\n')[0]}` };
   }
   return { dir };
+}
+
+export interface StartedDaemon {
+  child: ChildProcess;
+  /** The first /healthz answer, or undefined when none came before the deadline. */
+  health?: Response;
+  /** Everything the daemon wrote to stdout and stderr so far. */
+  output(): string;
+  /** Stops it with SIGTERM; resolves with its exit code. */
+  stop(): Promise<number | null>;
+  /** The CLI script Node runs (bin/voicewipe execs Node, so the command line names it), relative to `checkout`. */
+  script(): string;
+}
+
+/** `bin/voicewipe start --config <config>` of a checkout, as systemd and the image run it, until /healthz answers. */
+export async function startDaemon(t: Test, checkout: string, config: string, port: number, env: NodeJS.ProcessEnv, deadlineMs = 90_000): Promise<StartedDaemon> {
+  const child = spawn(join(checkout, 'bin/voicewipe'), ['start', '--config', config], { cwd: checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  t.teardown(() => { child.kill('SIGKILL'); });
+  const deadline = Date.now() + deadlineMs;
+  let health: Response | undefined;
+  while (!health && Date.now() < deadline) {
+    health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+    if (!health) await new Promise((r) => setTimeout(r, 100));
+  }
+  const cmdline = health ? readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0') : [];
+  return {
+    child, health, output: () => output,
+    stop: () => { child.kill('SIGTERM'); return exited; },
+    script: () => relative(checkout, cmdline.find((a) => /cli\.(ts|js)$/.test(a)) ?? ''),
+  };
 }

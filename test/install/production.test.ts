@@ -1,14 +1,14 @@
 // A production install is `npm ci --omit=dev` and nothing more: a clean copy of the repository (what git would
 // commit) installed that way starts the daemon against the vendor simulator, serves /healthz and stops cleanly.
 import t from 'tap';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { writeSimConfig } from '../../sim/config.ts';
 import { startSimulator } from '../../sim/server.ts';
 import { freePort } from '../helpers/net.ts';
-import { NODE_BIN, ROOT } from './helpers.ts';
+import { NODE_BIN, ROOT, startDaemon } from './helpers.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
 
@@ -54,28 +54,20 @@ t.test('a clean copy installed with npm ci --omit=dev runs the daemon', async (t
   t.ok(devOnly.length > 0 && devOnly.every((path) => !existsSync(join(copy, path))), `none of the ${devOnly.length} dev-only packages is installed`);
   t.notOk(existsSync(join(copy, 'node_modules/tap')), 'no tap');
   t.ok(existsSync(join(copy, 'node_modules/better-sqlite3')), 'dependencies are');
+  // Then, as scripts/setup.sh (install-pi.sh) and the image do: the JavaScript the service runs, with no dev dependency.
+  execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', 'scripts/emit-js.ts'], { cwd: copy, env, stdio: 'pipe', timeout: 120_000 });
 
   const sim = await startSimulator({ accounts: [{ id: 'alexa', vendor: 'amazon', email: 'alexa@example.com', password: 'alexa-password', mfa: 'none', marketplace: 'com', recordings: 20, spanDays: 30 }] });
   t.teardown(() => sim.close());
   const port = await freePort();
   const config = writeSimConfig(sim, { dir: join(dir, 'run'), accounts: [{ sim: 'alexa' }], httpPort: port });
-  // bin/voicewipe, as systemd and the image run it; `node src/cli.ts` underneath.
-  const child = spawn(join(copy, 'bin/voicewipe'), ['start', '--config', config], { cwd: copy, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  t.teardown(() => { child.kill('SIGKILL'); });
-  const deadline = Date.now() + 20_000;
-  let res: Response | undefined;
-  while (!res && Date.now() < deadline) {
-    res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-    if (!res) await new Promise((r) => setTimeout(r, 100));
-  }
-  t.ok(res, `/healthz answered within 20 s\n${output}`);
-  t.equal(res?.status, 200);
-  t.match(await res?.json(), { status: 'ok', db: 'ok', version: /^\d+\.\d+\.\d+/ });
-  child.kill('SIGTERM');
-  t.equal(await exited, 0, 'SIGTERM: exit 0');
+  // bin/voicewipe, as systemd and the image run it; `node .build/src/cli.js` underneath.
+  const daemon = await startDaemon(t, copy, config, port, env);
+  t.ok(daemon.health, `/healthz answered within 90 s\n${daemon.output()}`);
+  t.equal(daemon.health?.status, 200);
+  t.match(await daemon.health?.json(), { status: 'ok', db: 'ok', version: /^\d+\.\d+\.\d+/ });
+  t.equal(daemon.script(), '.build/src/cli.js', 'runs the emitted JavaScript');
+  t.equal(await daemon.stop(), 0, 'SIGTERM: exit 0');
+  const output = daemon.output();
   t.notMatch(output, /ERR_MODULE_NOT_FOUND|Cannot find (module|package)/, 'nothing missing');
 });
