@@ -11,8 +11,7 @@ import { listAccountStates, listRuns } from './db/queries.ts';
 import { ensureAdminToken } from './http/admin-token.ts';
 import { createLogger } from './log.ts';
 import { createPurge } from './purge/index.ts';
-import { NEEDS_PERSON } from './purge/errors.ts';
-import type { ErrorKind } from './purge/errors.ts';
+import { accountStateFor } from './purge/status.ts';
 import { PurgeLocked } from './purge/lock.ts';
 import { EXIT, exitCodeFor, formatRun } from './purge/report.ts';
 import { UnknownAccount } from './purge/run.ts';
@@ -187,10 +186,13 @@ function formatStatus(config: Config, runs: ReturnType<typeof listRuns>, account
   const lines: string[] = ['accounts:'];
   for (const account of config.accounts) {
     const state = accounts.find((a) => a.id === account.id);
-    const words = state?.last_error_kind && NEEDS_PERSON.has(state.last_error_kind as ErrorKind) ? 'needs you' : state?.last_status ?? 'no run yet';
+    // The same decision as the status page and MQTT (src/purge/status.ts); a run in progress is not visible here.
+    const view = accountStateFor(account, state, { now: Date.now(), expected_since: state?.last_run_at ?? Date.now() });
+    const words = view.state === 'needs_person' ? 'needs you' : view.state;
     lines.push(`  ${account.id.padEnd(16)} ${words.padEnd(12)}` +
       ` last success ${when(state?.last_success_at ?? null)}, ${state?.total_deleted ?? 0} deleted in total` +
-      (state?.last_error_kind ? `, problem: ${state.last_error_kind}` : ''));
+      (view.problem && state?.last_error_kind ? `, problem: ${state.last_error_kind}` : '') + (view.overdue ? ', OVERDUE' : ''));
+    if (view.help) lines.push(`  ${''.padEnd(16)} what to do: ${view.help}`);
   }
   if (config.accounts.length === 0) lines.push('  none configured');
   lines.push('', 'last runs:');

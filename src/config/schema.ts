@@ -6,7 +6,7 @@ export const TOP_KEYS = [
   'version', 'timezone', 'schedule', 'state_dir', 'http', 'mqtt', 'browser', 'history', 'log', 'accounts',
 ] as const;
 export const SCHEDULE_KEYS = ['cron', 'jitter_minutes', 'catch_up', 'enabled'] as const;
-export const HTTP_KEYS = ['host', 'port', 'public_status', 'frame_ancestors'] as const;
+export const HTTP_KEYS = ['host', 'port', 'public_status', 'frame_ancestors', 'public_url'] as const;
 export const MQTT_KEYS = [
   'url', 'username', 'password', 'password_file', 'base_topic', 'discovery_prefix', 'ca_file',
 ] as const;

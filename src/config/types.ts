@@ -21,6 +21,8 @@ export interface HttpConfig {
   public_status: boolean;
   /** Origins allowed to frame the status page (a Home Assistant iframe card); empty = no framing. */
   frame_ancestors: string[];
+  /** How people reach the status page (links in Home Assistant, the log, sign-in links); default derived. */
+  public_url?: string;
 }
 
 export interface MqttConfig {
