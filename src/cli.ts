@@ -127,6 +127,21 @@ const COMMANDS: Record<string, Command> = {
       return loginWithWindow(config, positionals[0], process.stderr);
     },
   },
+  invite: {
+    summary: 'make a one-time link (15 minutes) that lets anyone sign in to one account from their phone',
+    usage: 'voicewipe invite <account> [--config PATH]',
+    options: configOption,
+    async run({ values, positionals }) {
+      const config = loadOrReport(values.config as string | undefined);
+      if (!config) return EXIT.usage;
+      if (!positionals[0]) {
+        process.stderr.write('voicewipe invite: which account? Usage: voicewipe invite <account>\n');
+        return EXIT.usage;
+      }
+      const { createInvite } = await import('./http/invite-cli.ts');
+      return createInvite(config, positionals[0], process.stdout, process.stderr);
+    },
+  },
   demo: {
     summary: 'start the vendor simulator and a daemon against it (no real account is touched)',
     usage: 'voicewipe demo [--once]',
@@ -240,7 +255,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
     return EXIT.ok;
   }
-  const allowsPositionals = name === 'check-config' || name === 'login';
+  const allowsPositionals = name === 'check-config' || name === 'login' || name === 'invite';
   if (parsed.positionals.length > (allowsPositionals ? 1 : 0)) {
     process.stderr.write(`voicewipe ${name}: unexpected argument "${parsed.positionals.at(-1)}"\nUsage: ${command.usage}\n`);
     return EXIT.usage;

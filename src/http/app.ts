@@ -15,6 +15,9 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { pageRoutes } from './routes/page.ts';
 import { runRoutes } from './routes/runs.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { inviteRoutes } from './routes/invite.ts';
+import { Invites } from './invite.ts';
+import { SessionStore } from './sessions.ts';
 import { signInRoutes } from './routes/signin.ts';
 import { statusRoutes } from './routes/status.ts';
 
@@ -80,7 +83,11 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
 
   const http = deps.config?.http;
   const headers = securityHeaders(http?.frame_ancestors ?? []);
-  const auth = isFull(deps) ? new AdminAuth({ adminToken: deps.adminToken, publicStatus: http!.public_status, maxFailures: opts.maxAuthFailures }) : undefined;
+  const sessions = isFull(deps) ? new SessionStore(deps.db) : undefined;
+  const invites = isFull(deps) && sessions ? new Invites(sessions, deps.config.accounts) : undefined;
+  const auth = isFull(deps) ? new AdminAuth({
+    adminToken: deps.adminToken, publicStatus: http!.public_status, maxFailures: opts.maxAuthFailures, sessions, inviteAllows: (req) => invites!.allows(req),
+  }) : undefined;
   app.decorateRequest('admin', false);
   app.addHook('onRequest', async (req, reply) => {
     reply.headers(headers);
@@ -104,6 +111,7 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
     app.register(adminRoutes, api);
     app.register(sessionRoutes, api);
     app.register(signInRoutes, api);
+    app.register(inviteRoutes, { ...api, invites: invites! });
     app.register(pageRoutes, api);
   }
   return app;
