@@ -161,7 +161,7 @@ export function accountDiscovery(input: DiscoveryInput, account: DiscoveryAccoun
     overdue: {
       platform: 'binary_sensor', name: 'Overdue', unique_id: uid('overdue'), default_entity_id: entityId('binary_sensor', uid('overdue')),
       device_class: 'problem', state_topic: state, value_template: "{{ 'ON' if value_json.overdue else 'OFF' }}",
-      payload_on: 'ON', payload_off: 'OFF', icon: 'mdi:calendar-alert',
+      payload_on: 'ON', payload_off: 'OFF', json_attributes_topic: state, icon: 'mdi:calendar-alert',
     },
     last_success: {
       platform: 'sensor', name: 'Last successful purge', unique_id: uid('last_success'),
