@@ -81,7 +81,7 @@ export async function benchPurge(recordings = 10_000, nightly = true): Promise<R
     const config = configFor(KEEP_DAYS);
     await purgeProcess(config); // signs in once; the measured run reuses the session, as every night does
     sim.control.reset('bench');
-    const inScope = sim.control.remaining('bench', { to: cutoffFor(KEEP_DAYS, Date.now()) - 1 });
+    const inScope = sim.control.remaining('bench', { to: cutoffFor(KEEP_DAYS, Date.now(), 'UTC') - 1 });
     const measured = await purgeProcess(config);
     const result = measured.summary.results[0];
     if (result.status !== 'ok' || result.deleted !== inScope) throw new Error(`provider purge: ${result.status} ${result.error_kind ?? ''}, deleted ${result.deleted} of ${inScope}`);
@@ -108,7 +108,7 @@ export async function benchPurge(recordings = 10_000, nightly = true): Promise<R
       figures.nightly_run_peak_pss_mb = next.peakPssMb;
     }
     sim.control.reset('bench');
-    const floorMs = await floor(sim, join(dir, 'state'), 'bench', cutoffFor(KEEP_DAYS, Date.now()));
+    const floorMs = await floor(sim, join(dir, 'state'), 'bench', cutoffFor(KEEP_DAYS, Date.now(), 'UTC'));
     figures.floor_http_ms = Math.round(floorMs);
     figures.ratio_provider_to_floor = Math.round((providerMs / floorMs) * 100) / 100;
     return figures;

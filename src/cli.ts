@@ -13,6 +13,7 @@ import { createLogger } from './log.ts';
 import { createPurge } from './purge/index.ts';
 import { accountStateFor } from './purge/status.ts';
 import { PurgeLocked } from './purge/lock.ts';
+import { Recorder } from './purge/recorder.ts';
 import { EXIT, exitCodeFor, formatRun } from './purge/report.ts';
 import { UnknownAccount } from './purge/run.ts';
 import type { RunnerOptions } from './purge/run.ts';
@@ -26,6 +27,8 @@ interface Command {
   summary: string;
   usage: string;
   options: Options;
+  /** How many positional arguments it takes (an account id, a path); none unless said. */
+  positionals?: number;
   run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
 }
 
@@ -59,6 +62,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'check a config file and list every problem in it',
     usage: 'voicewipe check-config [PATH] [--config PATH]',
     options: configOption,
+    positionals: 1,
     async run({ values, positionals }) {
       const path = resolveConfigPath(positionals[0] ?? (values.config as string | undefined));
       const { config, problems } = loadConfig(path);
@@ -112,10 +116,35 @@ const COMMANDS: Record<string, Command> = {
       return EXIT.ok;
     },
   },
+  acknowledge: {
+    summary: 'resume purges of an account paused after over_deleted (once you have looked at the evidence)',
+    usage: 'voicewipe acknowledge <account> [--config PATH]',
+    options: configOption,
+    positionals: 1,
+    async run({ values, positionals }) {
+      const config = loadOrReport(values.config as string | undefined);
+      if (!config) return EXIT.usage;
+      const id = positionals[0];
+      if (!id || !config.accounts.some((a) => a.id === id)) {
+        process.stderr.write(`voicewipe acknowledge: ${id ? `no account "${id}" in the config` : 'which account?'} ` +
+          `(accounts: ${config.accounts.map((a) => a.id).join(', ') || 'none'}). Usage: voicewipe acknowledge <account>\n`);
+        return EXIT.usage;
+      }
+      const { db } = openDatabase(databasePath(config));
+      try {
+        const paused = new Recorder(db).acknowledge(id);
+        process.stdout.write(paused ? `${id}: acknowledged; purges of this account resume with the next run\n` : `${id}: was not paused; nothing to do\n`);
+      } finally {
+        db.close();
+      }
+      return EXIT.ok;
+    },
+  },
   login: {
     summary: 'sign in to an account once, in a browser window on this machine (needs a display)',
     usage: 'voicewipe login <account> [--config PATH]',
     options: configOption,
+    positionals: 1,
     async run({ values, positionals }) {
       const config = loadOrReport(values.config as string | undefined);
       if (!config) return EXIT.usage;
@@ -131,6 +160,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'make a one-time link (15 minutes) that lets anyone sign in to one account from their phone',
     usage: 'voicewipe invite <account> [--config PATH]',
     options: configOption,
+    positionals: 1,
     async run({ values, positionals }) {
       const config = loadOrReport(values.config as string | undefined);
       if (!config) return EXIT.usage;
@@ -255,8 +285,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
     return EXIT.ok;
   }
-  const allowsPositionals = name === 'check-config' || name === 'login' || name === 'invite';
-  if (parsed.positionals.length > (allowsPositionals ? 1 : 0)) {
+  if (parsed.positionals.length > (command.positionals ?? 0)) {
     process.stderr.write(`voicewipe ${name}: unexpected argument "${parsed.positionals.at(-1)}"\nUsage: ${command.usage}\n`);
     return EXIT.usage;
   }

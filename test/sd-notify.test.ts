@@ -44,8 +44,24 @@ t.test('a watchdog meant for another process is not ours', async (t) => {
   n.stopping();
 });
 
-t.test('the real systemd-notify failing is logged, not thrown', async (t) => {
-  const n = new SystemdNotifier(log, { NOTIFY_SOCKET: '/nonexistent/socket' });
+t.test('a failing notification is logged as a warning, not thrown', async (t) => {
+  const lines: string[] = [];
+  const capture = createLogger({ level: 'debug', destination: new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }) });
+  const failing: Exec = (_file, _args, cb) => cb(new Error('No such file or directory'));
+  const n = new SystemdNotifier(capture, { NOTIFY_SOCKET: '/nonexistent/socket' }, failing);
   t.doesNotThrow(() => { n.ready('serving'); n.stopping(); });
-  await new Promise((r) => setTimeout(r, 300));
+  const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'could not notify systemd');
+  t.equal(warnings.length, 2, 'one warning per failed message');
+  t.match(warnings[0], { level: 40, err: 'No such file or directory', message: 'READY=1 STATUS=serving' });
+});
+
+t.test('the real systemd-notify failing (no such socket) ends in a warning too', async (t) => {
+  const lines: string[] = [];
+  const capture = createLogger({ level: 'debug', destination: new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }) });
+  const n = new SystemdNotifier(capture, { NOTIFY_SOCKET: '/nonexistent/socket' });
+  n.ready('serving');
+  const until = Date.now() + 10_000;
+  while (!lines.some((l) => l.includes('could not notify systemd')) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  t.ok(lines.some((l) => l.includes('could not notify systemd')), 'logged once the child process failed');
+  n.stopping();
 });

@@ -66,6 +66,7 @@
     verification_failed: 'Recordings still listed after deleting',
     browser_crashed: 'The browser crashed',
     cancelled: 'Stopped',
+    over_deleted: 'More was deleted than meant: paused',
   };
   const PHASE_WORDS = {
     starting_browser: 'Starting the browser',

@@ -12,7 +12,7 @@ import {
 import { Reader } from './reader.ts';
 import type { Entry } from './reader.ts';
 import {
-  ACCOUNT_ID, ACCOUNT_KEYS, AMAZON_MARKETPLACES, BROWSER_KEYS, didYouMean, HISTORY_KEYS, HTTP_KEYS, LIMITS,
+  ACCOUNT_ID, ACCOUNT_ID_MAX, ACCOUNT_KEYS, AMAZON_MARKETPLACES, BROWSER_KEYS, didYouMean, HISTORY_KEYS, HTTP_KEYS, LIMITS,
   LOG_KEYS, LOG_LEVELS, MQTT_KEYS, MQTT_PROTOCOLS, PROVIDERS, SCHEDULE_KEYS, TOP_KEYS,
 } from './schema.ts';
 import { describeFsError, envReference, readSecretFile } from './secrets.ts';
@@ -302,8 +302,9 @@ function readAccount(reader: Reader, entry: Entry, dir: string, firstLineOfId: M
     reader.problem(at('id'), 'missing; every account needs a stable `id` (a-z, 0-9, _ and -), e.g. `id: kitchen`');
   } else if (id !== undefined) {
     if (!ACCOUNT_ID.test(id)) {
-      const slug = id.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
-      reader.problem(idEntry, `\`${id}\` may only use a-z, 0-9, _ and - (it names files and MQTT topics)${slug ? `; e.g. \`${slug}\`` : ''}`);
+      const slug = id.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, ACCOUNT_ID_MAX);
+      reader.problem(idEntry, `\`${id.slice(0, 80)}${id.length > 80 ? '…' : ''}\` may only use a-z, 0-9, _ and -, at most ${ACCOUNT_ID_MAX} characters ` +
+        `(it names files and MQTT topics)${slug ? `; e.g. \`${slug}\`` : ''}`);
     } else if (firstLineOfId.has(id)) {
       const first = firstLineOfId.get(id);
       reader.problem(idEntry, `duplicate id \`${id}\`${first === undefined ? '' : `, already used on line ${first}`}; every account needs its own id`);

@@ -25,7 +25,9 @@ export const AMAZON_MARKETPLACES = [
 ] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
-export const ACCOUNT_ID = /^[a-z0-9_-]+$/;
+/** The one rule for an account id, in the config and in the API: it names files, MQTT topics and URLs. */
+export const ACCOUNT_ID_MAX = 64;
+export const ACCOUNT_ID = /^[a-z0-9_-]{1,64}$/;
 export const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:'];
 
 export const LIMITS = {

@@ -8,6 +8,7 @@ import type { Access } from './auth.ts';
 import { LiveView } from './live.ts';
 import { formatValidationErrors } from './schemas.ts';
 import { compressAssets, securityHeaders } from './security.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -109,6 +110,7 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
     app.register(eventRoutes, api);
     app.register(metricsRoutes, api);
     app.register(adminRoutes, api);
+    app.register(accountRoutes, api);
     app.register(sessionRoutes, api);
     app.register(signInRoutes, api);
     app.register(inviteRoutes, { ...api, invites: invites! });

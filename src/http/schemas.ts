@@ -1,4 +1,5 @@
 // JSON schemas shared by the routes (validation in, serialisation out) and the wording of validation errors.
+import { ACCOUNT_ID, ACCOUNT_ID_MAX } from '../config/schema.ts';
 import { ERROR_KINDS } from '../purge/errors.ts';
 
 export function iso(ms: number | null | undefined): string | null {
@@ -11,8 +12,9 @@ export const nullableString = nullable('string');
 export const isoTime = { type: 'string' } as const;
 export const nullableIso = { type: ['string', 'null'] } as const;
 
-export const ACCOUNT_ID_PATTERN = '^[a-z0-9_-]+$';
-export const accountId = { type: 'string', pattern: ACCOUNT_ID_PATTERN, minLength: 1, maxLength: 64 } as const;
+// The config's rule (src/config/schema.ts), so an id that loads can always be named in the API.
+export const ACCOUNT_ID_PATTERN = ACCOUNT_ID.source;
+export const accountId = { type: 'string', pattern: ACCOUNT_ID_PATTERN, minLength: 1, maxLength: ACCOUNT_ID_MAX } as const;
 export const errorKind = { type: ['string', 'null'], enum: [...ERROR_KINDS, null] } as const;
 
 /** Every refusal and failure: `{error, status}` (plus the running run's id on a 409). */

@@ -1,4 +1,4 @@
-// Sessions of the status page kept in SQLite (migrations/0002_sessions.sql), hashed: an admin stays signed in
+// Sessions of the status page kept in SQLite (migrations/0003_sessions.sql), hashed: an admin stays signed in
 // across restarts, and a one-time sign-in link (src/http/invite.ts) survives them too.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/open.ts';

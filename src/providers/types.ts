@@ -5,10 +5,24 @@ import type { AccountConfig } from '../config/types.ts';
 import type { Logger } from '../log.ts';
 
 export interface Inventory {
-  /** Recordings older than the cut-off that the vendor still lists. */
+  /** Recordings older than the cut-off that the vendor still lists ("at least" when not exact). */
   count: number;
+  /** False when counting stopped early (time bound, repeated cursor, page limit): `count` is a lower bound.
+   *  Counting never stands in the way of deleting: the runner deletes when `count > 0 || !exact`. */
+  exact: boolean;
   oldest_at: number | null;
   newest_at: number | null;
+  /** Key → timestamp (ms) of every counted item. Required from `eventual` providers: the runner ages the items
+   *  still listed after deleting (pending) by key across runs. */
+  items?: Map<string, number>;
+}
+
+/** What the run must not delete, as far as the provider can list it cheaply (for the survivor check). */
+export interface KeptList {
+  /** Key → timestamp (ms). Keys are stable across listings and never collide between products. */
+  items: Map<string, number>;
+  /** False when the listing was cut short; listings run newest first, so it then covers the newest part. */
+  complete: boolean;
 }
 
 /** What the provider saw, kept with the result as diagnostics (never secrets). */
@@ -52,6 +66,10 @@ export interface Provider {
   signIn(s: ProviderSession): Promise<'session_reused' | 'signed_in'>;
   /** Counts the recordings older than `cutoff` (ms) still stored at the vendor. */
   inventory(s: ProviderSession, cutoff: number): Promise<Inventory>;
+  /** Lists what the run must keep: everything at or after `cutoff` (and other products' items where the
+   *  provider can see them). The runner compares a listing before deleting with one after verifying, and
+   *  fails the account with `over_deleted` when anything it meant to keep is gone. */
+  kept?(s: ProviderSession, cutoff: number): Promise<KeptList>;
   /** Deletes the recordings older than `cutoff`; calls onProgress with the number deleted so far. */
   delete(s: ProviderSession, cutoff: number, found: Inventory, onProgress: (deleted: number) => void): Promise<void>;
   /** How long deleted items may still be listed before it counts as a failure (eventual consistency). */

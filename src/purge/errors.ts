@@ -2,7 +2,7 @@
 // MQTT). Providers throw PurgeError with one of these kinds; anything else is classified by classify().
 export const ERROR_KINDS = [
   'needs_login', 'captcha', 'mfa_required', 'bad_credentials', 'page_changed', 'rate_limited', 'vendor_error',
-  'network', 'timeout', 'verification_failed', 'browser_crashed', 'cancelled',
+  'network', 'timeout', 'verification_failed', 'browser_crashed', 'cancelled', 'over_deleted',
 ] as const;
 export type ErrorKind = typeof ERROR_KINDS[number];
 
@@ -10,6 +10,9 @@ export type ErrorKind = typeof ERROR_KINDS[number];
 export const NEEDS_PERSON: ReadonlySet<ErrorKind> = new Set(['needs_login', 'captcha', 'mfa_required', 'bad_credentials']);
 /** Kinds worth another attempt in the same run, after a pause. */
 export const RETRYABLE: ReadonlySet<ErrorKind> = new Set(['network', 'vendor_error', 'timeout', 'browser_crashed']);
+/** Kinds that pause the account's purges until a person acknowledges them: recordings the run meant to keep
+ *  disappeared, so no further delete runs on that account until someone has looked at the evidence. */
+export const PAUSES: ReadonlySet<ErrorKind> = new Set(['over_deleted']);
 
 export class PurgeError extends Error {
   readonly kind: ErrorKind;

@@ -13,10 +13,15 @@ export interface AccountResult {
   provider: string;
   status: AccountStatus;
   found: number | null;
+  /** False when counting stopped early: `found` is then "at least". Null when nothing was counted. */
+  found_exact?: boolean | null;
+  /** Verified gone: no longer listed after the settle time. */
   deleted: number | null;
   remaining: number | null;
-  /** Items the vendor says are deleted but still lists (Google's "up to a day"); re-checked next run. */
+  /** Items deleted but still listed after the settle time (Google's "up to a day"); re-checked next run. */
   pending?: number;
+  /** When voicewipe first deleted the oldest of the pending items (ms). */
+  pending_oldest_at?: number | null;
   oldest_at: number | null;
   newest_at: number | null;
   error_kind: ErrorKind | null;
@@ -36,6 +41,10 @@ export interface PurgeEventMap {
   /** A person must act (sign in, solve a captcha, enter a code) before this account can be purged again. */
   needs_login: { run_id: number; account_id: string; error_kind: ErrorKind; message: string; at: number };
   account_finished: { run_id: number; result: AccountResult; at: number };
+  /** Recordings the run meant to keep are gone: the account's purges stop until a person acknowledges. */
+  account_paused: { run_id: number; account_id: string; message: string; at: number };
+  /** A person acknowledged the pause (status page, Home Assistant, CLI): purges resume. */
+  account_resumed: { account_id: string; at: number };
   run_finished: {
     run_id: number; status: RunStatus; dry_run: boolean; found: number; deleted: number; remaining: number;
     duration_ms: number; at: number; message: string | null;
@@ -63,7 +72,8 @@ export class PurgeEvents {
 
   /** Every event, in order, with its name: for streams that forward all of them (SSE, MQTT events). */
   onAny(listener: <E extends PurgeEventName>(event: E, payload: PurgeEventMap[E]) => void): () => void {
-    const names: PurgeEventName[] = ['run_started', 'account_started', 'account_progress', 'needs_login', 'account_finished', 'run_finished'];
+    const names: PurgeEventName[] = ['run_started', 'account_started', 'account_progress', 'needs_login', 'account_paused', 'account_finished',
+      'account_resumed', 'run_finished'];
     const offs = names.map((name) => this.on(name, (payload) => listener(name, payload)));
     return () => offs.forEach((off) => off());
   }

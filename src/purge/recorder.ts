@@ -38,11 +38,49 @@ export class Recorder {
     })();
   }
 
+  /** The account's pause (over_deleted), when a person has not acknowledged it yet. */
+  pausedAccount(accountId: string): { paused_at: number; paused_reason: string } | undefined {
+    const row = this.db.prepare('SELECT paused_at, paused_reason FROM accounts WHERE id = ? AND paused_at IS NOT NULL').get(accountId) as
+      { paused_at: number; paused_reason: string | null } | undefined;
+    return row ? { paused_at: row.paused_at, paused_reason: row.paused_reason ?? 'no reason recorded' } : undefined;
+  }
+
+  pause(account: { id: string; provider: string }, reason: string, at: number): void {
+    this.db.prepare(`INSERT INTO accounts (id, provider, paused_at, paused_reason) VALUES (?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET paused_at = excluded.paused_at, paused_reason = excluded.paused_reason`).run(account.id, account.provider, at, reason);
+  }
+
+  /** A person has looked at the evidence: purges of the account resume. Returns false when it was not paused. */
+  acknowledge(accountId: string): boolean {
+    return this.db.prepare('UPDATE accounts SET paused_at = NULL, paused_reason = NULL WHERE id = ? AND paused_at IS NOT NULL').run(accountId).changes > 0;
+  }
+
+  /** Records the items still listed after deleting them (keeping when each was first deleted), forgets the
+   *  account's other pending items (gone now), and returns the oldest first-deleted time. */
+  notePending(accountId: string, items: Map<string, number>, now: number): number | null {
+    return this.db.transaction(() => {
+      this.db.prepare('CREATE TEMP TABLE IF NOT EXISTS still_listed (item_key TEXT PRIMARY KEY)').run();
+      this.db.prepare('DELETE FROM temp.still_listed').run();
+      const listed = this.db.prepare('INSERT OR IGNORE INTO temp.still_listed (item_key) VALUES (?)');
+      const keep = this.db.prepare(`INSERT INTO pending_deletes (account_id, item_key, item_at, first_deleted_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (account_id, item_key) DO NOTHING`);
+      for (const [key, at] of items) { listed.run(key); keep.run(accountId, key, at, now); }
+      this.db.prepare('DELETE FROM pending_deletes WHERE account_id = ? AND item_key NOT IN (SELECT item_key FROM temp.still_listed)').run(accountId);
+      const row = this.db.prepare('SELECT min(first_deleted_at) AS oldest FROM pending_deletes WHERE account_id = ?').get(accountId) as { oldest: number | null };
+      return row.oldest;
+    })();
+  }
+
+  /** Nothing is pending any more for the account. */
+  clearPending(accountId: string): void {
+    this.db.prepare('DELETE FROM pending_deletes WHERE account_id = ?').run(accountId);
+  }
+
   /** Subscribes to the run's events; returns the unsubscribe function. */
   attach(events: PurgeEvents): () => void {
     const started = this.db.prepare("UPDATE account_results SET status = 'running', started_at = ? WHERE run_id = ? AND account_id = ?");
-    const finished = this.db.prepare(`UPDATE account_results SET status = @status, found = @found, deleted = @deleted,
-      remaining = @remaining, oldest_at = @oldest_at, newest_at = @newest_at, error_kind = @error_kind,
+    const finished = this.db.prepare(`UPDATE account_results SET status = @status, found = @found, found_exact = @found_exact,
+      deleted = @deleted, pending = @pending, remaining = @remaining, oldest_at = @oldest_at, newest_at = @newest_at, error_kind = @error_kind,
       error_message = @error_message, attempts = @attempts, started_at = @started_at, finished_at = @finished_at,
       evidence_dir = @evidence_dir, details = @details WHERE run_id = @run_id AND account_id = @account_id`);
     const account = this.db.prepare(`INSERT INTO accounts (id, provider, total_deleted, last_run_id, last_run_at,
@@ -59,7 +97,10 @@ export class Recorder {
       events.on('account_finished', (e) => {
         const r: AccountResult = e.result;
         this.db.transaction(() => {
-          finished.run({ ...r, run_id: e.run_id, details: JSON.stringify(r.details) });
+          finished.run({
+            ...r, run_id: e.run_id, details: JSON.stringify(r.details),
+            found_exact: r.found_exact === undefined || r.found_exact === null ? null : Number(r.found_exact), pending: r.pending ?? null,
+          });
           // A dry run changes nothing at the vendor, so it does not move the account's lasting figures.
           const dryRun = (this.db.prepare('SELECT dry_run FROM runs WHERE id = ?').get(e.run_id) as { dry_run: number }).dry_run === 1;
           if (!dryRun && r.status !== 'skipped') {

@@ -15,9 +15,10 @@ export const ERROR_HELP: Record<ErrorKind, string> = {
   vendor_error: 'the vendor\'s site failed: the next run tries again',
   network: 'the vendor could not be reached: check the Pi\'s network',
   timeout: 'a page did not answer in time: the next run tries again',
-  verification_failed: 'recordings were still listed after deleting them: the next run deletes and checks again',
+  verification_failed: 'recordings were still listed after deleting them (for Google: more than 36 h later): the next run deletes and checks again; if it lasts, the vendor\'s delete changed',
   browser_crashed: 'Chromium crashed or could not start: check memory and the Chromium install',
   cancelled: 'the run was stopped before this account finished',
+  over_deleted: 'recordings the run meant to keep are gone: look at the evidence, then acknowledge on the status page, in Home Assistant or with "voicewipe acknowledge <account>" to resume purges',
 };
 
 /** The command line's exit codes (shared/DESIGN.md): the CLI and the demo answer a run the same way. */

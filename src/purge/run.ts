@@ -7,15 +7,19 @@ import type { RunBrowser } from '../browser/launch.ts';
 import { captureEvidence } from '../browser/evidence.ts';
 import type { SessionVault } from '../browser/vault.ts';
 import type { Inventory, Observations, Provider, ProviderSession } from '../providers/types.ts';
-import { NEEDS_PERSON, PurgeError, RETRYABLE, classify } from './errors.ts';
+import { cutoffFor } from './cutoff.ts';
+import { NEEDS_PERSON, PAUSES, PurgeError, RETRYABLE, classify } from './errors.ts';
 import type { AccountResult, Phase, PurgeEvents, RunStatus, Trigger } from './events.ts';
 import { takePurgeLock } from './lock.ts';
 import type { Recorder } from './recorder.ts';
+import { lostKept, describeLost } from './survivors.ts';
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS, cutoffFor } from './cutoff.ts';
 /** Bounds on the clean-up after a failure, so a wedged page cannot hold the run. */
 const EVIDENCE_DEADLINE_MS = 20_000;
 const CLOSE_DEADLINE_MS = 10_000;
+/** Google: "pending items that stay listed for more than a day and a half have not been deleted". */
+export const PENDING_LIMIT_MS = 36 * 3_600_000;
 
 export interface RunRequest {
   trigger: Trigger;
@@ -70,12 +74,6 @@ export class UnknownAccount extends Error {
     super(`account "${id}" ${why} (enabled accounts: ${known.join(', ') || 'none'})`);
     this.name = 'UnknownAccount';
   }
-}
-
-/** The cut-off instant: recordings older than this are deleted; keep_days 0 means everything up to now.
- *  On a whole minute, because Amazon's page shows times to the minute: the cut-off minute is kept whole. */
-export function cutoffFor(keepDays: number, now: number): number {
-  return Math.floor((now - keepDays * DAY_MS) / 60_000) * 60_000;
 }
 
 /** The vendor origin of an account: `base_url` when set (simulator, odd marketplaces), else the provider's. */
@@ -178,7 +176,7 @@ export class PurgeRunner {
     const at = this.now();
     const kind = classify(reason).kind;
     const result: AccountResult = {
-      account_id: account.id, provider: account.provider, status: kind === 'cancelled' ? 'cancelled' : 'failed', found: null, deleted: null,
+      account_id: account.id, provider: account.provider, status: kind === 'cancelled' ? 'cancelled' : 'failed', found: null, found_exact: null, deleted: null,
       remaining: null, oldest_at: null, newest_at: null, error_kind: kind, error_message: 'not started: the run ended first',
       attempts: 0, started_at: at, finished_at: at, evidence_dir: null, details: {},
     };
@@ -186,13 +184,32 @@ export class PurgeRunner {
     return result;
   }
 
+  /** A paused account (over_deleted, until a person acknowledges it) is not touched at all. */
+  private pausedResult(runId: number, account: AccountConfig): AccountResult | undefined {
+    const paused = this.deps.recorder.pausedAccount(account.id);
+    if (!paused) return undefined;
+    const at = this.now();
+    this.deps.events.emit('account_started', { run_id: runId, account_id: account.id, at });
+    const result: AccountResult = {
+      account_id: account.id, provider: account.provider, status: 'skipped', found: null, found_exact: null, deleted: null, remaining: null,
+      oldest_at: null, newest_at: null, error_kind: 'over_deleted',
+      error_message: `purges of this account are paused since ${new Date(paused.paused_at).toISOString()} (${paused.paused_reason}); ` +
+        `acknowledge it on the status page, in Home Assistant or with "voicewipe acknowledge ${account.id}"`,
+      attempts: 0, started_at: at, finished_at: at, evidence_dir: null, details: { paused_at: paused.paused_at },
+    };
+    this.deps.events.emit('account_finished', { run_id: runId, result, at });
+    return result;
+  }
+
   private async purgeAccount(runId: number, account: AccountConfig, dryRun: boolean, signal: AbortSignal, browserHolder: { current?: RunBrowser }): Promise<AccountResult> {
+    const paused = this.pausedResult(runId, account);
+    if (paused) return paused;
     const { events, log: runLog } = this.deps;
     const log = runLog.child({ run_id: runId, account: account.id });
     const startedAt = this.now();
     events.emit('account_started', { run_id: runId, account_id: account.id, at: startedAt });
-    const cutoff = cutoffFor(account.keep_days, startedAt);
-    const progress = { found: null as number | null, deleted: 0, pending: 0, inventory: null as Inventory | null };
+    const cutoff = cutoffFor(account.keep_days, startedAt, this.deps.config.timezone);
+    const progress: Progress = { found: null, exact: true, deleted: 0, pending: 0, pendingOldestAt: null, inventory: null };
     let attempts = 0;
     let lastError: PurgeError | undefined;
     let evidenceDir: string | null = null;
@@ -218,6 +235,11 @@ export class PurgeRunner {
       }
     }
     if (lastError?.kind === 'bad_credentials') this.deps.vault.drop(account.id);
+    if (lastError && PAUSES.has(lastError.kind)) {
+      this.deps.recorder.pause(account, lastError.message, this.now());
+      events.emit('account_paused', { run_id: runId, account_id: account.id, message: lastError.message, at: this.now() });
+      log.error({ kind: lastError.kind, message: lastError.message }, 'purges of this account are paused until a person acknowledges');
+    }
     if (lastError && NEEDS_PERSON.has(lastError.kind)) {
       events.emit('needs_login', { run_id: runId, account_id: account.id, error_kind: lastError.kind, message: lastError.message, at: this.now() });
     }
@@ -227,10 +249,12 @@ export class PurgeRunner {
       provider: account.provider,
       status: !lastError ? 'ok' : lastError.kind === 'cancelled' ? 'cancelled' : 'failed',
       found: progress.found,
+      found_exact: progress.found === null ? null : progress.exact,
       deleted: dryRun ? 0 : (progress.found === null ? null : progress.deleted),
-      // Without a count we cannot say what is left; otherwise what was found minus what went away.
-      remaining: progress.found === null ? null : progress.found - (dryRun ? 0 : progress.deleted),
-      ...(progress.pending > 0 ? { pending: progress.pending } : {}),
+      // Without a count we cannot say what is left; otherwise what was found minus what went away and what
+      // the vendor still lists as pending.
+      remaining: progress.found === null ? null : Math.max(0, progress.found - (dryRun ? 0 : progress.deleted + progress.pending)),
+      ...(progress.pending > 0 ? { pending: progress.pending, pending_oldest_at: progress.pendingOldestAt } : {}),
       oldest_at: inv?.oldest_at ?? null,
       newest_at: inv?.newest_at ?? null,
       error_kind: lastError?.kind ?? null,
@@ -239,7 +263,11 @@ export class PurgeRunner {
       started_at: startedAt,
       finished_at: this.now(),
       evidence_dir: evidenceDir,
-      details: { ...observations, cutoff: new Date(cutoff).toISOString(), ...(progress.pending > 0 ? { pending: progress.pending } : {}) },
+      details: {
+        ...observations, cutoff: new Date(cutoff).toISOString(), keep_days: account.keep_days,
+        ...(progress.exact ? {} : { found_at_least: true }),
+        ...(progress.pending > 0 ? { pending: progress.pending, pending_oldest_at: progress.pendingOldestAt } : {}),
+      },
     };
     events.emit('account_finished', { run_id: runId, result, at: result.finished_at });
     return result;
@@ -258,8 +286,7 @@ export class PurgeRunner {
   }
 
   private async attempt(runId: number, account: AccountConfig, dryRun: boolean, cutoff: number, signal: AbortSignal,
-    browserHolder: { current?: RunBrowser }, observations: Observations,
-    progress: { found: number | null; deleted: number; pending: number; inventory: Inventory | null }, log: Logger): Promise<void> {
+    browserHolder: { current?: RunBrowser }, observations: Observations, progress: Progress, log: Logger): Promise<void> {
     const { config, events, vault } = this.deps;
     const provider = this.deps.providers[account.provider];
     if (!provider) throw new PurgeError('vendor_error', `no provider for "${account.provider}" in this version`);
@@ -309,27 +336,38 @@ export class PurgeRunner {
       const found = await provider.inventory(session, cutoff);
       progress.inventory = found;
       // On a retry, what was deleted before counts too: found stays the first count of the run.
-      if (progress.found === null) progress.found = found.count;
+      if (progress.found === null) { progress.found = found.count; progress.exact = found.exact; }
+      if (!found.exact) observations.notes.push(`counting stopped early: at least ${found.count} recordings older than the cut-off`);
       const before = progress.deleted;
       phase('counting', { found: progress.found });
-      if (!dryRun && found.count > 0) {
+      if (!dryRun && (found.count > 0 || !found.exact)) {
+        const keptBefore = provider.kept ? await provider.kept(session, cutoff) : undefined;
         phase('deleting', { found: progress.found, deleted: progress.deleted });
         await provider.delete(session, cutoff, found, (n) => {
-          progress.deleted = Math.min(before + n, progress.found ?? before + n);
+          progress.deleted = progress.exact ? Math.min(before + n, progress.found ?? before + n) : before + n;
           phase('deleting', { found: progress.found ?? undefined, deleted: progress.deleted });
         });
         phase('verifying', { found: progress.found, deleted: progress.deleted });
-        const remaining = await this.verify(session, provider, cutoff);
-        progress.deleted = (progress.found ?? 0) - remaining;
-        if (remaining > 0 && provider.eventual) {
-          // Deleted as far as the vendor lets us see: counted as deleted, still listed as pending.
-          progress.pending = remaining;
-          progress.deleted = progress.found ?? 0;
-          observations.notes.push(`${remaining} deleted item${remaining === 1 ? '' : 's'} still listed: the vendor says this can take up to a day; the next run checks again`);
-        } else if (remaining > 0) {
-          throw new PurgeError('verification_failed', `${remaining} recording${remaining === 1 ? '' : 's'} older than the cut-off still listed ` +
-            `${Math.round((this.opts.settleMs ?? provider.settleMs) / 1000)} s after deleting`);
+        const left = await this.verify(session, provider, cutoff);
+        // Deleted means verified gone: what was found less what is still listed (for a count cut short, at least that).
+        progress.deleted = Math.max(0, (progress.found ?? 0) - left.count);
+        if (keptBefore && provider.kept) {
+          const lost = lostKept(keptBefore, await provider.kept(session, cutoff));
+          if (lost.size > 0) {
+            observations.notes.push(`survivor check: ${describeLost(lost, config.timezone)}`);
+            throw new PurgeError('over_deleted', `${describeLost(lost, config.timezone)}; purges of this account are paused until a person acknowledges`);
+          }
+          observations.notes.push(`survivor check: all ${keptBefore.items.size} recordings listed at or after the cut-off are still there`);
         }
+        if (left.count > 0 && provider.eventual) this.notePending(account, left, progress, observations);
+        else if (left.count > 0) {
+          throw new PurgeError('verification_failed', `${left.count} recording${left.count === 1 ? '' : 's'} older than the cut-off still listed ` +
+            `${Math.round((this.opts.settleMs ?? provider.settleMs) / 1000)} s after deleting`);
+        } else {
+          this.deps.recorder.clearPending(account.id);
+        }
+      } else if (!dryRun && found.count === 0) {
+        this.deps.recorder.clearPending(account.id);
       }
       endPhase();
       vault.save(account.id, await context.storageState() as never);
@@ -354,19 +392,52 @@ export class PurgeRunner {
   }
 
   /** Re-counts until nothing older than the cut-off is listed, or the provider's settle time has passed. */
-  private async verify(session: ProviderSession, provider: Provider, cutoff: number): Promise<number> {
-    const until = this.now() + (this.opts.settleMs ?? provider.settleMs);
+  private async verify(session: ProviderSession, provider: Provider, cutoff: number): Promise<Inventory> {
+    // Real time, not the run's clock (which tests and the demo may hold still): the settle time is a wait.
+    const until = performance.now() + (this.opts.settleMs ?? provider.settleMs);
     for (;;) {
       const left = await provider.inventory(session, cutoff);
-      if (left.count === 0 || this.now() >= until || session.signal.aborted) return left.count;
-      await session.sleep(Math.min(this.opts.verifyIntervalMs, Math.max(0, until - this.now())));
+      if ((left.count === 0 && left.exact) || performance.now() >= until || session.signal.aborted) return left;
+      await session.sleep(Math.min(this.opts.verifyIntervalMs, Math.max(0, until - performance.now())));
+    }
+  }
+
+  /** Items the vendor still lists after deleting them (Google: "up to a day"): pending, aged by when voicewipe
+   *  first deleted each one. Still listed 36 hours later means the delete did not happen. */
+  private notePending(account: AccountConfig, left: Inventory, progress: Progress, observations: Observations): void {
+    const now = this.now();
+    progress.pending = left.count;
+    progress.deleted = Math.max(0, (progress.found ?? 0) - left.count);
+    if (!left.items) {
+      observations.notes.push(`${left.count} deleted items still listed; the provider gave no keys, so their age is not tracked`);
+      return;
+    }
+    const oldest = this.deps.recorder.notePending(account.id, left.items, now);
+    progress.pendingOldestAt = oldest;
+    const ageH = oldest === null ? 0 : (now - oldest) / 3_600_000;
+    observations.notes.push(`${left.count} deleted item${left.count === 1 ? '' : 's'} still listed; the oldest was first deleted ${ageH.toFixed(1)} h ago ` +
+      '(the vendor says this can take up to a day; the next run checks again)');
+    if (oldest !== null && now - oldest > PENDING_LIMIT_MS) {
+      throw new PurgeError('verification_failed', `${left.count} item${left.count === 1 ? '' : 's'} still listed more than 36 h after voicewipe deleted ` +
+        `${left.count === 1 ? 'it' : 'them'} (the oldest first deleted ${new Date(oldest).toISOString()}): the vendor's delete did not take`);
     }
   }
 }
 
+interface Progress {
+  found: number | null;
+  /** The first count of the run was complete (not "at least"). */
+  exact: boolean;
+  deleted: number;
+  pending: number;
+  pendingOldestAt: number | null;
+  inventory: Inventory | null;
+}
+
 function runStatus(results: AccountResult[], cancelled: boolean): RunStatus {
   if (cancelled) return 'cancelled';
-  if (results.some((r) => r.status === 'failed' && !(r.error_kind && NEEDS_PERSON.has(r.error_kind)))) return 'failed';
+  // A paused account (skipped with its reason) keeps the run red until a person acknowledges it.
+  if (results.some((r) => (r.status === 'failed' || r.status === 'skipped') && r.error_kind && !NEEDS_PERSON.has(r.error_kind))) return 'failed';
   if (results.some((r) => r.error_kind && NEEDS_PERSON.has(r.error_kind))) return 'needs_person';
   return 'ok';
 }

@@ -68,7 +68,7 @@ export function accountStateOf(input: AccountStateInput): AccountStateView {
   const problem = failed || paused;
   let help: string | null = null;
   if (paused) {
-    help = `purging is paused${input.paused?.reason ? ` (${input.paused.reason})` : ''}: look at the last run, then acknowledge it on the status page to resume`;
+    help = `purging is paused${input.paused?.reason ? ` (${input.paused.reason})` : ''}: look at the last run, then acknowledge it (status page, Home Assistant or voicewipe acknowledge) to resume`;
   } else if (failed && kind && kind in ERROR_HELP) {
     help = ERROR_HELP[kind];
   } else if (overdue && !failed) {

@@ -475,3 +475,18 @@ t.test('YAML anchors and aliases are followed', (t) => {
   t.same(loadConfig(fixed, {}).config?.accounts.map((a) => a.keep_days), [3, 3]);
   t.end();
 });
+
+t.test('one account-id rule for the config and the API: at most 64 characters', async (t) => {
+  const { accountId } = await import('../../src/http/schemas.ts');
+  const { Ajv } = await import('ajv');
+  const valid = new Ajv().compile(accountId);
+  const longest = 'a'.repeat(64);
+  const tooLong = 'a'.repeat(65);
+  const yaml = (id: string) => `version: 1\ntimezone: UTC\naccounts:\n  - {id: ${id}, provider: google}\n`;
+  t.ok(loadConfig(setup(t, yaml(longest))).config, '64 characters load');
+  t.ok(valid(longest), '… and can be named in the API');
+  const { config, problems } = loadConfig(setup(t, yaml(tooLong)));
+  t.notOk(config, '65 characters do not load');
+  t.match(problems.map(formatProblem).join('\n'), /accounts\[0\]\.id: .* at most 64 characters/);
+  t.notOk(valid(tooLong), '… nor pass the API');
+});

@@ -75,7 +75,14 @@ t.test('GET /api/runs: newest first, paged with before', async (t) => {
   const last = (await app.inject(`/api/runs?limit=4&before=${second.next_before}`)).json();
   t.equal(last.runs.length, 2);
   t.equal(last.next_before, null, 'no more pages');
-  t.equal((await app.inject('/api/runs')).json().runs.length, 10, 'default limit 20');
+  t.equal((await app.inject('/api/runs')).json().runs.length, 10, 'all ten runs fit in one default page');
+});
+
+t.test('GET /api/runs without a limit gives 20 runs and a next page', async (t) => {
+  const { app, runs } = setup(t, { nights: 25 });
+  const page = (await app.inject('/api/runs')).json();
+  t.equal(page.runs.length, 20, 'default limit 20');
+  t.equal(page.next_before, runs.at(-20), 'the rest on the next page');
 });
 
 t.test('GET /api/runs/:id: each account with its error in plain words; evidence links only for the admin', async (t) => {

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { startSimulator } from '../../sim/server.ts';
 import { CHROMIUM_ARGS, findChromium } from '../../src/browser/chromium.ts';
 import { startDaemon } from '../../src/main.ts';
-import { DAY_MS } from '../../src/purge/run.ts';
+import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
 import { waitFor } from '../helpers/daemon.ts';
 import { TEST_RUNNER } from '../helpers/purge.ts';
 import { quietLogger, simConfig } from './env.ts';
@@ -68,7 +68,7 @@ t.test('the admin signs in to Google through the status page; the purge that fol
   await page.locator('#remote-status').filter({ hasText: 'Signed in' }).waitFor({ timeout: 30_000 });
   await page.screenshot({ path: join(dir, 'remote-signin-done.png') });
 
-  const inScope = () => sim.control.remaining('nest', { to: sim.control.now() - 14 * DAY_MS - 60_000 });
+  const inScope = () => sim.control.remaining('nest', { to: cutoffFor(14, sim.control.now(), 'UTC') - 1 });
   await waitFor('the purge after sign-in', () => {
     const row = daemon.context.db.prepare("SELECT status FROM runs WHERE trigger = 'manual' ORDER BY id DESC LIMIT 1").get() as { status: string } | undefined;
     return row !== undefined && row.status !== 'running';

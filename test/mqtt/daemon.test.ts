@@ -5,7 +5,7 @@
 import t from 'tap';
 import { loadConfig, formatProblem } from '../../src/config/load.ts';
 import { startDaemon } from '../../src/main.ts';
-import { DAY_MS } from '../../src/purge/run.ts';
+import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
 import { writeSimConfig } from '../../sim/config.ts';
 import { startSimulator } from '../../sim/server.ts';
 import { startBroker, watch } from '../helpers/mosquitto.ts';
@@ -42,7 +42,7 @@ t.test('purge all now from Home Assistant, with the broker lost and restarted du
   await ha.waitFor((m) => m.topic === 'voicewipe/echo/state' && JSON.parse(m.payload).status === 'never_run');
   t.match(await (await fetch(`${daemon.url}/healthz`)).json(), { mqtt: 'connected' });
 
-  const inScope = sim.control.remaining('echo', { to: sim.control.now() - 30 * DAY_MS - 60_000 });
+  const inScope = sim.control.remaining('echo', { to: cutoffFor(30, sim.control.now(), 'UTC') - 1 });
   const { events } = daemon.context.purge;
   let finishedWhile: string | undefined;
   const finished = new Promise<{ status: string; deleted: number; run_id: number }>((resolve) => events.on('run_finished', (e) => {
@@ -67,7 +67,7 @@ t.test('purge all now from Home Assistant, with the broker lost and restarted du
   const run = await finished;
   t.equal(run.status, 'ok', `the purge completed (MQTT was ${finishedWhile} at its end)`);
   t.equal(run.deleted, inScope);
-  t.equal(sim.control.remaining('echo', { to: sim.control.now() - 30 * DAY_MS - 60_000 }), 0);
+  t.equal(sim.control.remaining('echo', { to: cutoffFor(30, sim.control.now(), 'UTC') - 1 }), 0);
   t.match(daemon.context.db.prepare('SELECT trigger FROM runs WHERE id = ?').get(run.run_id), { trigger: 'mqtt' });
   await until('the daemon to reconnect', () => daemon.context.mqttHealth() === 'connected', 20_000);
   const fresh = await watch(broker.url, ['voicewipe/#']);

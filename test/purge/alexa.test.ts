@@ -3,7 +3,7 @@ import t from 'tap';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../../sim/server.ts';
-import { DAY_MS } from '../../src/purge/run.ts';
+import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
 import { purgeEnv } from '../helpers/purge.ts';
 
 const sim = await startSimulator({
@@ -16,7 +16,7 @@ const sim = await startSimulator({
 });
 t.teardown(() => sim.close());
 
-const older = (id: string, days: number) => sim.control.remaining(id, { to: sim.control.now() - days * DAY_MS - 60_000 });
+const older = (id: string, days: number) => sim.control.remaining(id, { to: cutoffFor(days, sim.control.now(), 'UTC') - 1 });
 const signIns = (id: string) => sim.control.requests({ account: id, kind: 'amazon.signin.done' }).length;
 
 t.beforeEach(() => {
@@ -27,7 +27,7 @@ t.beforeEach(() => {
 t.test('keep_days 30 leaves exactly the last 30 days; the next night reuses the session', async (t) => {
   const env = purgeEnv(t, sim, [{ sim: 'totp', keep_days: 30 }]);
   const total = sim.control.remaining('totp');
-  const inScope = sim.control.remaining('totp', { to: sim.control.now() - 30 * DAY_MS - 60_000 });
+  const inScope = sim.control.remaining('totp', { to: cutoffFor(30, sim.control.now(), 'UTC') - 1 });
   t.ok(inScope > 100, `${inScope} recordings older than 30 days seeded`);
   const first = await env.run();
   t.equal(first.status, 'ok', JSON.stringify(first.results[0]));

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { loadConfig, formatProblem } from '../../src/config/load.ts';
 import { startDaemon } from '../../src/main.ts';
-import { DAY_MS } from '../../src/purge/run.ts';
+import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
 import { writeSimConfig } from '../../sim/config.ts';
 import { startSimulator } from '../../sim/server.ts';
 import { captureLog, until } from '../mqtt/env.ts';
@@ -37,7 +37,7 @@ await t.test(`${RESTARTS} broker restarts during one purge of two accounts`, asy
   const captured = captureLog();
   const daemon = await startDaemon(config, captured.log, { runner: TEST_RUNNER, now: () => sim.control.now() });
   t.teardown(() => daemon.close());
-  const older = (id: string, days: number) => sim.control.remaining(id, { to: sim.control.now() - days * DAY_MS - 60_000 });
+  const older = (id: string, days: number) => sim.control.remaining(id, { to: cutoffFor(days, sim.control.now(), 'UTC') - 1 });
   const expected = { echo: older('echo', 30), dot: older('dot', 14) };
 
   const ha = await watch(broker.url, ['voicewipe/#']);

@@ -8,7 +8,7 @@ import { startSimulator } from '../../sim/server.ts';
 import type { SimFaults } from '../../sim/server.ts';
 import type { ErrorKind } from '../../src/purge/errors.ts';
 import type { RunnerOptions } from '../../src/purge/run.ts';
-import { DAY_MS } from '../../src/purge/run.ts';
+import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
 import { personSignsInToGoogle } from '../helpers/google-signin.ts';
 import { purgeEnv } from '../helpers/purge.ts';
 import { Figures, FULL } from '../helpers/reliability.ts';
@@ -62,7 +62,7 @@ const ROWS: Row[] = [
   { fault: 'Google identity check', vendor: 'google', faults: { identityCheck: true }, expect: 'needs_login' },
 ];
 
-const olderThan = (id: string, days: number) => sim.control.remaining(id, { to: sim.control.now() - days * DAY_MS - 60_000 });
+const olderThan = (id: string, days: number) => sim.control.remaining(id, { to: cutoffFor(days, sim.control.now(), 'UTC') - 1 });
 
 interface Outcome { env: PurgeEnv; account: string; before: number; summary?: RunSummary; error?: unknown; ms: number }
 

@@ -7,7 +7,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/open.ts';
-import { DAY_MS } from '../../src/purge/run.ts';
+import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
 import { writeSimConfig } from '../../sim/config.ts';
 import { startSimulator } from '../../sim/server.ts';
 import { spawnDaemon, waitFor } from '../helpers/daemon.ts';
@@ -42,7 +42,7 @@ const FAST = { runner: TEST_RUNNER, catchUpDelayMs: 100 };
 
 interface RunRow { id: number; trigger: string; status: string; deleted: number }
 const lastRun = (db: string): RunRow | undefined => withDb(db, (h) => h.prepare('SELECT id, trigger, status, deleted FROM runs ORDER BY id DESC LIMIT 1').get() as RunRow | undefined);
-const inScope = (id: string, keepDays: number) => sim.control.remaining(id, { to: Date.now() - keepDays * DAY_MS - 60_000 });
+const inScope = (id: string, keepDays: number) => sim.control.remaining(id, { to: cutoffFor(keepDays, Date.now(), 'UTC') - 1 });
 
 /** A state directory whose last finished run was two nights ago: the daemon owes a catch-up at every start
  *  until one finishes. */

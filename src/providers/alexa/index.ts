@@ -78,7 +78,7 @@ export const alexa: Provider = {
       if (oldest === null || ts < oldest) oldest = ts;
       if (newest === null || ts > newest) newest = ts;
     }
-    return { count: state.inScope.length, oldest_at: oldest, newest_at: newest };
+    return { count: state.inScope.length, exact: true, oldest_at: oldest, newest_at: newest };
   },
 
   async delete(s, cutoff, _found, onProgress) {

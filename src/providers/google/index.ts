@@ -83,7 +83,7 @@ export const google: Provider = {
         if (newest === null || ts > newest) newest = ts;
       }
     }
-    return { count, oldest_at: oldest, newest_at: newest };
+    return { count, exact: true, oldest_at: oldest, newest_at: newest };
   },
 
   async delete(s, cutoff, _found, onProgress) {
