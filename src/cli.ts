@@ -95,7 +95,14 @@ const COMMANDS: Record<string, Command> = {
         const runs = listRuns(db, { limit: 10 });
         const accounts = listAccountStates(db);
         if (values.json) {
-          process.stdout.write(`${JSON.stringify({ runs, accounts })}\n`);
+          // Each recorded row with the state the page and MQTT show (src/purge/status.ts).
+          const now = Date.now();
+          const decided = accounts.map((row) => {
+            const account = config.accounts.find((a) => a.id === row.id);
+            const view = accountStateFor(account ?? { enabled: false }, row, { now, expected_since: row.last_run_at ?? now });
+            return { ...row, state: view.state, problem: view.problem, needs_person: view.needs_person, overdue: view.overdue, help: view.help };
+          });
+          process.stdout.write(`${JSON.stringify({ runs, accounts: decided })}\n`);
         } else {
           process.stdout.write(formatStatus(config, runs, accounts));
         }
@@ -140,38 +147,14 @@ const COMMANDS: Record<string, Command> = {
       return EXIT.ok;
     },
   },
-  login: {
-    summary: 'sign in to an account once, in a browser window on this machine (needs a display)',
-    usage: 'voicewipe login <account> [--config PATH]',
-    options: configOption,
-    positionals: 1,
-    async run({ values, positionals }) {
-      const config = loadOrReport(values.config as string | undefined);
-      if (!config) return EXIT.usage;
-      if (!positionals[0]) {
-        process.stderr.write('voicewipe login: which account? Usage: voicewipe login <account>\n');
-        return EXIT.usage;
-      }
-      const { loginWithWindow } = await import('./signin/login.ts');
-      return loginWithWindow(config, positionals[0], process.stderr);
-    },
-  },
-  invite: {
-    summary: 'make a one-time link (15 minutes) that lets anyone sign in to one account from their phone',
-    usage: 'voicewipe invite <account> [--config PATH]',
-    options: configOption,
-    positionals: 1,
-    async run({ values, positionals }) {
-      const config = loadOrReport(values.config as string | undefined);
-      if (!config) return EXIT.usage;
-      if (!positionals[0]) {
-        process.stderr.write('voicewipe invite: which account? Usage: voicewipe invite <account>\n');
-        return EXIT.usage;
-      }
-      const { createInvite } = await import('./http/invite-cli.ts');
-      return createInvite(config, positionals[0], process.stdout, process.stderr);
-    },
-  },
+  login: accountCommand('login', 'sign in to an account once, in a browser window on this machine (needs a display)', async (config, id) => {
+    const { loginWithWindow } = await import('./signin/login.ts');
+    return loginWithWindow(config, id, process.stderr);
+  }),
+  invite: accountCommand('invite', 'make a one-time link (15 minutes) that lets anyone sign in to one account from their phone', async (config, id) => {
+    const { createInvite } = await import('./http/invite-cli.ts');
+    return createInvite(config, id, process.stdout, process.stderr);
+  }),
   demo: {
     summary: 'start the vendor simulator and a daemon against it (no real account is touched)',
     usage: 'voicewipe demo [--once]',
@@ -211,6 +194,22 @@ export async function purgeOnce(config: Config, opts: { accountId?: string; dryR
   } finally {
     db.close();
   }
+}
+
+/** `voicewipe <name> <account>`: a command about one account of the config. */
+function accountCommand(name: string, summary: string, run: (config: Config, accountId: string) => Promise<number>): Command {
+  return {
+    summary, usage: `voicewipe ${name} <account> [--config PATH]`, options: configOption, positionals: 1,
+    async run({ values, positionals }) {
+      const config = loadOrReport(values.config as string | undefined);
+      if (!config) return EXIT.usage;
+      if (!positionals[0]) {
+        process.stderr.write(`voicewipe ${name}: which account? Usage: voicewipe ${name} <account>\n`);
+        return EXIT.usage;
+      }
+      return run(config, positionals[0]);
+    },
+  };
 }
 
 function loadOrReport(cliPath: string | undefined): Config | undefined {
