@@ -336,6 +336,11 @@ export function startMqtt(context: DaemonContext, opts: MqttOptions = {}): MqttL
       const event = accountEvent(e, liveRun?.dry_run ?? false, context.publicUrl);
       if (event) publishJson(topics.accountEvent(t, e.result.account_id), event, false);
     }),
+    // A pause and its acknowledgement change the account's state (`paused`, the problem sensor) at once.
+    ...(['account_paused', 'account_resumed'] as const).map((name) => events.on(name, (e) => {
+      const account = findAccount(e.account_id);
+      if (account) publishAccountState(account);
+    })),
     events.on('run_finished', (e) => {
       liveRun = undefined;
       live.clear();

@@ -52,6 +52,17 @@ t.test('bound to 0.0.0.0: configuration_url, log and links use <hostname>.local'
   t.match(JSON.parse(event.payload), { event_type: 'needs_login', action_url: `${expected}#signin=office`, help: /sign in/ });
   const state = await ha.waitFor((m) => m.topic === 'voicewipe/office/state' && JSON.parse(m.payload).needs_person === true, 5_000, from);
   t.match(JSON.parse(state.payload), { status: 'needs_person', problem: true, action_url: `${expected}#signin=office` });
+
+  // A pause (over_deleted) and its acknowledgement reach Home Assistant at once, through the one state decision.
+  const { recorder, events } = daemon.context.purge;
+  const beforePause = ha.messages.length;
+  recorder.pause({ id: 'office', provider: 'google' }, '40 recordings meant to be kept are gone', Date.now());
+  events.emit('account_paused', { run_id: 1, account_id: 'office', message: 'over_deleted', at: Date.now() });
+  const paused = await ha.waitFor((m) => m.topic === 'voicewipe/office/state' && JSON.parse(m.payload).status === 'paused', 5_000, beforePause);
+  t.match(JSON.parse(paused.payload), { problem: true, help: /paused \(40 recordings meant to be kept are gone\).*acknowledge/ });
+  recorder.acknowledge('office');
+  events.emit('account_resumed', { account_id: 'office', at: Date.now() });
+  await ha.waitFor((m) => m.topic === 'voicewipe/office/state' && JSON.parse(m.payload).status === 'needs_person', 5_000, beforePause + 1);
   const api = await (await fetch(`http://127.0.0.1:${port}/api/status`)).json() as { accounts: { id: string; action_url: string; state: string }[] };
   t.match(api.accounts.find((a) => a.id === 'office'), { state: 'needs_person', action_url: `${expected}#signin=office` });
 });
