@@ -11,7 +11,6 @@ import type { SessionVault } from '../browser/vault.ts';
 import type { Logger } from '../log.ts';
 import type { Provider } from '../providers/types.ts';
 import { originFor } from '../purge/run.ts';
-import { prefillEmail } from './prefill.ts';
 
 export type SignInState = 'starting' | 'waiting_for_person' | 'signed_in' | 'failed' | 'timed_out' | 'cancelled';
 
@@ -138,8 +137,6 @@ export class RemoteSignIns {
     });
     await active.cdp.send('Page.startScreencast', { format: 'jpeg', quality: 70, maxWidth: WIDTH, maxHeight: HEIGHT });
     await active.page.goto(provider.personSignInUrl(active.account, originFor(active.account, provider)), { waitUntil: 'domcontentloaded' });
-    // One thing less to type on a phone; a page without an e-mail field is left as it is.
-    await prefillEmail(active.page, active.account.email).catch(() => false);
     if (active.view.state !== 'starting') return; // cancelled while the page opened
     active.view.state = 'waiting_for_person';
     active.view.message = 'waiting for you to sign in';

@@ -56,8 +56,8 @@ t.test('the admin signs in to Google through the status page; the purge that fol
   await page.locator('.card[data-account="nest"] .sign-in-one').click();
   await page.locator('#remote-screen').waitFor({ state: 'visible', timeout: 20_000 });
 
-  // The e-mail is already filled in (src/signin/prefill.ts): the person only confirms it.
   await clickPicture(page, await fieldAt('#identifierId'));
+  await page.keyboard.type('nest@example.com');
   await page.keyboard.press('Enter');
   await clickPicture(page, await fieldAt('#password'));
   await page.waitForTimeout(700); // the picture catches up with the password page

@@ -111,7 +111,7 @@ t.test('a one-time link opens the account\'s sign-in on a 360 px phone; the dial
   await page.locator('#remote-screen').waitFor({ state: 'visible', timeout: 30_000 });
   await page.waitForFunction(() => ((document.querySelector('#remote-screen') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, undefined, { timeout: 15_000 });
   t.same(await cutOff(page, '#remote-dialog'), [], 'nothing in the sign-in dialog cut off or off screen');
-  await page.waitForTimeout(1_500); // a few more pictures: the one with the e-mail already filled in
+  await page.waitForTimeout(1_500); // a few more pictures, so the screenshot shows the page settled
   await page.screenshot({ path: shot('phone-signin.png') });
   publish('phone-signin.png');
   // The link allows this account's sign-in and nothing else.
