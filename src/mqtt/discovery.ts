@@ -140,6 +140,7 @@ export function accountDiscovery(input: DiscoveryInput, account: DiscoveryAccoun
   const device = accountDeviceId(input, account.id);
   const state = topics.accountState(input, account.id);
   const uid = (key: string) => `${device}_${key}`;
+  // Binary sensors rely on Home Assistant's default payloads (ON/OFF): the payload stays under 4 KB.
   const components: Record<string, Record<string, unknown>> = {
     status: {
       platform: 'sensor', name: 'Status', unique_id: uid('status'), default_entity_id: entityId('sensor', uid('status')),
@@ -149,19 +150,18 @@ export function accountDiscovery(input: DiscoveryInput, account: DiscoveryAccoun
     problem: {
       platform: 'binary_sensor', name: 'Problem', unique_id: uid('problem'), default_entity_id: entityId('binary_sensor', uid('problem')),
       device_class: 'problem', state_topic: state, value_template: "{{ 'ON' if value_json.problem else 'OFF' }}",
-      payload_on: 'ON', payload_off: 'OFF', json_attributes_topic: state,
+      json_attributes_topic: state,
     },
     // Apart from `problem`: a failure that the next night may clear is not a reason to wake a person.
     needs_person: {
       platform: 'binary_sensor', name: 'Needs a person', unique_id: uid('needs_person'),
       default_entity_id: entityId('binary_sensor', uid('needs_person')), device_class: 'problem', state_topic: state,
-      value_template: "{{ 'ON' if value_json.needs_person else 'OFF' }}", payload_on: 'ON', payload_off: 'OFF',
-      json_attributes_topic: state, icon: 'mdi:account-alert',
+      value_template: "{{ 'ON' if value_json.needs_person else 'OFF' }}", json_attributes_topic: state, icon: 'mdi:account-alert',
     },
     overdue: {
       platform: 'binary_sensor', name: 'Overdue', unique_id: uid('overdue'), default_entity_id: entityId('binary_sensor', uid('overdue')),
       device_class: 'problem', state_topic: state, value_template: "{{ 'ON' if value_json.overdue else 'OFF' }}",
-      payload_on: 'ON', payload_off: 'OFF', json_attributes_topic: state, icon: 'mdi:calendar-alert',
+      json_attributes_topic: state,
     },
     last_success: {
       platform: 'sensor', name: 'Last successful purge', unique_id: uid('last_success'),
