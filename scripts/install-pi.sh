@@ -216,7 +216,8 @@ install-pi: $finished.
   status page   http://$(hostname).local:${port:-8733}/
   admin token   sudo -u $user voicewipe token
   config        sudoedit $etc/config.yaml, then: sudo -u $user voicewipe check-config
-  secrets       sudo -u $user sh -c 'umask 077; cat > $etc/secrets/amazon-password'
+  secrets       sudo -u $user sh -c 'umask 077; cat > $etc/secrets/amazon-password'   (and mqtt-password for the broker)
+  sign-in link  sudo -u $user voicewipe invite <account>   (lets someone sign in to one account from their phone)
   logs          journalctl -u voicewipe -f
   state         $state (back it up; see README, "Install on a Raspberry Pi")
 EOF

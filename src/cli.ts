@@ -9,12 +9,12 @@ import type { Config } from './config/types.ts';
 import { openDatabase } from './db/open.ts';
 import { listAccountStates, listRuns } from './db/queries.ts';
 import { ensureAdminToken, rotateAdminToken } from './http/admin-token.ts';
+import { SessionStore } from './http/sessions.ts';
 import { certificateFingerprint, tlsEnabled } from './http/tls.ts';
 import { privateFileMode } from './state-dir.ts';
 import { createLogger } from './log.ts';
 import { createPurge } from './purge/index.ts';
-import { NEEDS_PERSON } from './purge/errors.ts';
-import type { ErrorKind } from './purge/errors.ts';
+import { accountStateFor } from './purge/status.ts';
 import { PurgeLocked } from './purge/lock.ts';
 import { Recorder } from './purge/recorder.ts';
 import { EXIT, exitCodeFor, formatRun } from './purge/report.ts';
@@ -109,7 +109,14 @@ const COMMANDS: Record<string, Command> = {
         const runs = listRuns(db, { limit: 10 });
         const accounts = listAccountStates(db);
         if (values.json) {
-          process.stdout.write(`${JSON.stringify({ runs, accounts })}\n`);
+          // Each recorded row with the state the page and MQTT show (src/purge/status.ts).
+          const now = Date.now();
+          const decided = accounts.map((row) => {
+            const account = config.accounts.find((a) => a.id === row.id);
+            const view = accountStateFor(account ?? { enabled: false }, row, { now, expected_since: row.last_run_at ?? now });
+            return { ...row, state: view.state, problem: view.problem, needs_person: view.needs_person, overdue: view.overdue, help: view.help };
+          });
+          process.stdout.write(`${JSON.stringify({ runs, accounts: decided })}\n`);
         } else {
           process.stdout.write(formatStatus(config, runs, accounts));
         }
@@ -128,7 +135,15 @@ const COMMANDS: Record<string, Command> = {
       if (!config) return EXIT.usage;
       // The token alone on stdout (scripts read it); what to check in the browser on stderr.
       process.stdout.write(`${values.rotate ? rotateAdminToken(config.state_dir) : ensureAdminToken(config.state_dir)}\n`);
-      if (values.rotate) process.stderr.write('voicewipe token: new token written; the running daemon signs every session out within a second\n');
+      if (values.rotate) {
+        // Sessions outlive restarts (SQLite): end them here too, so a daemon that is not running keeps none.
+        const file = databasePath(config);
+        if (existsSync(file)) {
+          const { db } = openDatabase(file);
+          try { new SessionStore(db).endAll(); } finally { db.close(); }
+        }
+        process.stderr.write('voicewipe token: new token written; every session and sign-in link has ended\n');
+      }
       const fingerprint = certificateFingerprint(config.state_dir);
       if (fingerprint) process.stderr.write(`HTTPS certificate SHA-256 fingerprint: ${fingerprint}\n`);
       else if (tlsEnabled(config.http)) process.stderr.write('HTTPS certificate: not made yet (the daemon makes it on its first start)\n');
@@ -159,22 +174,14 @@ const COMMANDS: Record<string, Command> = {
       return EXIT.ok;
     },
   },
-  login: {
-    summary: 'sign in to an account once, in a browser window on this machine (needs a display)',
-    usage: 'voicewipe login <account> [--config PATH]',
-    options: configOption,
-    positionals: 1,
-    async run({ values, positionals }) {
-      const config = loadOrReport(values.config as string | undefined);
-      if (!config) return EXIT.usage;
-      if (!positionals[0]) {
-        process.stderr.write('voicewipe login: which account? Usage: voicewipe login <account>\n');
-        return EXIT.usage;
-      }
-      const { loginWithWindow } = await import('./signin/login.ts');
-      return loginWithWindow(config, positionals[0], process.stderr);
-    },
-  },
+  login: accountCommand('login', 'sign in to an account once, in a browser window on this machine (needs a display)', async (config, id) => {
+    const { loginWithWindow } = await import('./signin/login.ts');
+    return loginWithWindow(config, id, process.stderr);
+  }),
+  invite: accountCommand('invite', 'make a one-time link (15 minutes) that lets anyone sign in to one account from their phone', async (config, id) => {
+    const { createInvite } = await import('./http/invite-cli.ts');
+    return createInvite(config, id, process.stdout, process.stderr);
+  }),
   demo: {
     summary: 'start the vendor simulator and a daemon against it (no real account is touched)',
     usage: 'voicewipe demo [--once]',
@@ -216,6 +223,22 @@ export async function purgeOnce(config: Config, opts: { accountId?: string; dryR
   }
 }
 
+/** `voicewipe <name> <account>`: a command about one account of the config. */
+function accountCommand(name: string, summary: string, run: (config: Config, accountId: string) => Promise<number>): Command {
+  return {
+    summary, usage: `voicewipe ${name} <account> [--config PATH]`, options: configOption, positionals: 1,
+    async run({ values, positionals }) {
+      const config = loadOrReport(values.config as string | undefined);
+      if (!config) return EXIT.usage;
+      if (!positionals[0]) {
+        process.stderr.write(`voicewipe ${name}: which account? Usage: voicewipe ${name} <account>\n`);
+        return EXIT.usage;
+      }
+      return run(config, positionals[0]);
+    },
+  };
+}
+
 function loadOrReport(cliPath: string | undefined): Config | undefined {
   const path = resolveConfigPath(cliPath);
   const { config, problems } = loadConfig(path);
@@ -234,10 +257,13 @@ function formatStatus(config: Config, runs: ReturnType<typeof listRuns>, account
   const lines: string[] = ['accounts:'];
   for (const account of config.accounts) {
     const state = accounts.find((a) => a.id === account.id);
-    const words = state?.last_error_kind && NEEDS_PERSON.has(state.last_error_kind as ErrorKind) ? 'needs you' : state?.last_status ?? 'no run yet';
+    // The same decision as the status page and MQTT (src/purge/status.ts); a run in progress is not visible here.
+    const view = accountStateFor(account, state, { now: Date.now(), expected_since: state?.last_run_at ?? Date.now() });
+    const words = view.state === 'needs_person' ? 'needs you' : view.state;
     lines.push(`  ${account.id.padEnd(16)} ${words.padEnd(12)}` +
       ` last success ${when(state?.last_success_at ?? null)}, ${state?.total_deleted ?? 0} deleted in total` +
-      (state?.last_error_kind ? `, problem: ${state.last_error_kind}` : ''));
+      (view.problem && state?.last_error_kind ? `, problem: ${state.last_error_kind}` : '') + (view.overdue ? ', OVERDUE' : ''));
+    if (view.help) lines.push(`  ${''.padEnd(16)} what to do: ${view.help}`);
   }
   if (config.accounts.length === 0) lines.push('  none configured');
   lines.push('', 'last runs:');

@@ -6,6 +6,7 @@ import { openDatabase } from './db/open.ts';
 import type { Database } from './db/open.ts';
 import { pruneHistory } from './db/prune.ts';
 import { ensureAdminToken } from './http/admin-token.ts';
+import { publicUrl } from './http/public-url.ts';
 import type { Logger } from './log.ts';
 import { createPurge } from './purge/index.ts';
 import type { Purge } from './purge/index.ts';
@@ -28,6 +29,8 @@ export interface DaemonContext {
   /** A person signing in through the daemon's browser (status page). */
   signIns: RemoteSignIns;
   adminToken: string;
+  /** The status page as people reach it (src/http/public-url.ts); the daemon sets the real port once listening. */
+  publicUrl: string;
   /** Set by the MQTT link once started; `disabled` without an `mqtt` block. */
   mqttHealth: () => MqttHealth;
 }
@@ -70,6 +73,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     return {
       config, db, log, version: VERSION, startedAt: now(), purge, scheduler, signIns,
       adminToken: ensureAdminToken(config.state_dir),
+      publicUrl: publicUrl(config.http),
       mqttHealth: () => (config.mqtt ? 'disconnected' : 'disabled'),
     };
   } catch (err) {

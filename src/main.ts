@@ -5,6 +5,7 @@ import type { Config } from './config/types.ts';
 import { createContext } from './context.ts';
 import type { ContextOptions, DaemonContext } from './context.ts';
 import { buildApp } from './http/app.ts';
+import { publicUrl } from './http/public-url.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './log.ts';
 import { SystemdNotifier } from './sd-notify.ts';
@@ -46,12 +47,14 @@ export async function startDaemon(config: Config, log: Logger, opts: ContextOpti
     context.db.close();
     throw err;
   }
+  const address = app.server.address();
+  context.publicUrl = publicUrl(config.http, typeof address === 'object' && address ? address.port : config.http.port);
   // The broker may be down: connecting never blocks the start (mqtt.connect retries in the background).
   let mqtt: MqttLink | undefined;
   if (config.mqtt) {
     // The MQTT client library is loaded only by installs that use it (about 100 ms and a few MB on a Pi).
     const { startMqtt } = await import('./mqtt/index.ts');
-    mqtt = startMqtt(context, url);
+    mqtt = startMqtt(context);
     context.mqttHealth = () => mqtt!.health();
   }
   // Evidence (masked, encrypted) is kept history.evidence_days: pruned now and after every run.
@@ -62,7 +65,8 @@ export async function startDaemon(config: Config, log: Logger, opts: ContextOpti
   pruneOldEvidence();
   context.purge.events.on('run_finished', pruneOldEvidence);
   context.scheduler.start();
-  log.info({ url, version: context.version, accounts: config.accounts.length }, 'voicewipe is running');
+  log.info({ url: context.publicUrl, listening: url, version: context.version, accounts: config.accounts.length },
+    `voicewipe is running: status page ${context.publicUrl} (admin token: run \`voicewipe token\` on this machine)`);
   let closing: Promise<void> | undefined;
   return {
     context, app, url,

@@ -33,7 +33,7 @@ t.test('the daemon serves /healthz and stops cleanly on SIGTERM', async (t) => {
   t.equal(await exited, 0, 'exit code 0');
   t.ok(Date.now() - stopAsked < 10_000, 'stopped within 10 s');
   const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
-  t.ok(lines.some((l) => l.msg === 'voicewipe is running'), 'JSON log lines on stdout');
+  t.ok(lines.some((l) => l.msg.startsWith('voicewipe is running: status page http')), 'JSON log lines on stdout, naming the status page');
   t.ok(lines.some((l) => l.msg === 'voicewipe stopped'));
 });
 

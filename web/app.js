@@ -45,6 +45,7 @@
     disabled: 'Switched off in the config',
     running: 'Purging now',
     waiting: 'Waiting its turn',
+    paused: 'Paused until someone looks',
   };
   const RUN_WORDS = {
     ok: 'OK', failed: 'Failed', needs_person: 'Needs you', cancelled: 'Stopped', interrupted: 'Interrupted', running: 'Running',
@@ -65,6 +66,7 @@
     verification_failed: 'Recordings still listed after deleting',
     browser_crashed: 'The browser crashed',
     cancelled: 'Stopped',
+    over_deleted: 'More was deleted than meant: paused',
   };
   const PHASE_WORDS = {
     starting_browser: 'Starting the browser',
@@ -370,6 +372,7 @@
       notice(`${account.name}: signed in. A purge of this account has started.`, 'ok');
       refreshStatus();
     }));
+    $('.invite-one', node).addEventListener('click', () => makeInvite(account.id));
     view.cards.set(account.id, node);
     return node;
   }
@@ -415,14 +418,19 @@
           : s.schedule.next_run_at ? when(s.schedule.next_run_at) : 'on schedule';
       setText(node, '.f-next', next);
 
+      // What is wrong and what to do, decided by the daemon (src/purge/status.ts); a visitor also reads who can fix it.
       const help = $('.help', node);
       const kind = account.last_error_kind;
-      const showHelp = ['needs_person', 'failed', 'stopped'].includes(account.state) && Boolean(kind);
+      const showHelp = Boolean(account.help);
       help.hidden = !showHelp;
       if (showHelp) {
-        setText(help, '.help-title', ERROR_TITLES[kind] ?? kind);
-        setText(help, '.help-text', account.help ? `What to do: ${account.help}.` : '');
+        const title = account.state === 'paused' ? 'Purging is paused'
+          : account.problem && kind ? (ERROR_TITLES[kind] ?? kind) : account.overdue ? 'No successful purge for two days' : 'Needs a look';
+        setText(help, '.help-title', title);
+        setText(help, '.help-text', `What to do: ${account.help}.`);
+        setText(help, '.help-who', !view.admin && account.who ? `Who can fix it: ${account.who}.` : '');
       }
+      node.classList.toggle('overdue', Boolean(account.overdue));
       const busy = Boolean(s.running);
       $('.card-buttons', node).classList.toggle('off', !account.enabled);
       $('.purge-one', node).disabled = busy;
@@ -436,6 +444,9 @@
       signInButton.disabled = busy || !account.enabled;
       signInButton.classList.toggle('secondary', !(account.provider === 'google' || account.state === 'needs_person'));
       signInButton.setAttribute('aria-label', `Sign in to ${account.name}`);
+      const inviteButton = $('.invite-one', node);
+      inviteButton.disabled = !account.enabled;
+      inviteButton.setAttribute('aria-label', `Make a one-time sign-in link for ${account.name}`);
       return node;
     });
     // Keep the nodes (and the keyboard focus inside them) when nothing was added or removed.
@@ -641,6 +652,7 @@
     if (view.events) { view.events.close(); view.events = null; }
     await refreshStatus();
     await refreshRuns();
+    followLink();
   }
 
   async function signOut() {
@@ -648,6 +660,75 @@
     view.admin = false;
     notice('Signed out.', 'ok');
     await refreshStatus();
+  }
+
+  // ---- links from Home Assistant, notifications and sign-in links -----------------------------------------
+  // #signin=<id> opens that account's sign-in, #invite=<token> opens a one-time sign-in link (the token stays in
+  // the fragment: browsers never send it to a server), #account=<id> shows that account's card.
+
+  function linkTarget() {
+    const m = /^#(signin|invite|account)=([\w%-]{1,200})$/.exec(location.hash);
+    if (!m) return null;
+    try { return { kind: m[1], value: decodeURIComponent(m[2]) }; } catch { return null; }
+  }
+  function clearLink() {
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+
+  function openRemoteSignIn(id, name) {
+    $('#link-panel').hidden = true;
+    window.voicewipeSignIn.open(id, name ?? accountName(id), () => {
+      notice(`${name ?? accountName(id)}: signed in. A purge of this account has started.`, 'ok');
+      if (view.status) refreshStatus();
+    });
+  }
+
+  async function followLink() {
+    const target = linkTarget();
+    if (!target) return;
+    if (target.kind === 'invite') {
+      clearLink();
+      const res = await api('/api/invite/redeem', { method: 'POST', body: { token: target.value } });
+      if (!res.ok) { showLinkPanel(null, res.data?.error ?? `This sign-in link did not work (${res.status}).`); return; }
+      openRemoteSignIn(res.data.account_id, res.data.name);
+      return;
+    }
+    if (target.kind === 'account') {
+      const node = view.cards.get(target.value);
+      if (node) { node.scrollIntoView({ block: 'center' }); node.classList.add('linked'); }
+      return;
+    }
+    if (view.admin) { clearLink(); openRemoteSignIn(target.value); return; }
+    const scope = await api('/api/invite');
+    if (scope.ok && scope.data.account_id === target.value) { clearLink(); openRemoteSignIn(scope.data.account_id, scope.data.name); return; }
+    // Kept in the address: once the admin signs in here, the sign-in opens.
+    showLinkPanel(target.value);
+  }
+
+  function showLinkPanel(id, error) {
+    const panel = $('#link-panel');
+    panel.hidden = false;
+    if (error) {
+      setText(panel, '.link-title', 'This sign-in link cannot be used');
+      setText(panel, '.link-text', `${error}.`.replace(/\.\.$/, '.'));
+      return;
+    }
+    const name = accountName(id);
+    setText(panel, '.link-title', `${name} needs someone to sign in`);
+    setText(panel, '.link-text', 'Signing in to a voice-assistant account is for voicewipe\'s admin, or for someone the admin sent a ' +
+      `one-time sign-in link (they press "Sign-in link" on this page, or run voicewipe invite ${id} on the voicewipe machine). ` +
+      'If you are the admin, sign in here and the account\'s sign-in opens.');
+  }
+
+  async function makeInvite(id) {
+    const res = await api('/api/invite', { method: 'POST', body: { account: id } });
+    if (!res.ok) { notice(res.data?.error ?? `Could not make a sign-in link (${res.status}).`, 'error'); return; }
+    const dialog = $('#invite-dialog');
+    $('#invite-title').textContent = `Sign-in link: ${accountName(id)}`;
+    $('#invite-qr').src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(res.data.qr_svg)}`;
+    $('#invite-url').value = res.data.url;
+    $('#invite-until').textContent = `It works once, until ${clock(res.data.expires_at)}, and allows only this account's sign-in.`;
+    dialog.showModal();
   }
 
   // ---- start ---------------------------------------------------------------------------------------------
@@ -669,7 +750,14 @@
     });
     let resizeTimer;
     window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(renderChart, 150); });
-    refreshStatus().then(() => { if (view.status) refreshRuns(); });
+    $('#link-sign-in').addEventListener('click', openSignIn);
+    $('#invite-close').addEventListener('click', () => $('#invite-dialog').close());
+    $('#invite-copy').addEventListener('click', async () => {
+      const field = $('#invite-url');
+      try { await navigator.clipboard.writeText(field.value); notice('Link copied.', 'ok'); } catch { field.select(); }
+    });
+    window.addEventListener('hashchange', followLink);
+    refreshStatus().then(() => { if (view.status) refreshRuns(); followLink(); });
     // The events keep the page current; this catches what a sleeping phone missed, and moves "next run".
     setInterval(() => { if (document.visibilityState === 'visible' && view.status) refreshStatus(); }, 30_000);
     document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && view.status) { refreshStatus(); refreshRuns(); } });

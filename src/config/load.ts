@@ -185,11 +185,16 @@ function readHttp(reader: Reader, entry: Entry | undefined): HttpConfig | undefi
   const ancestors = reader.textList(keys.get('frame_ancestors'), 'origins', (origin) =>
     (origin === "'self'" || /^https?:\/\/[^\s;,'"/]+$/.test(origin)
       ? undefined : `\`${origin}\` is not an origin; write scheme and host only, e.g. http://homeassistant.local:8123`));
+  const publicUrl = reader.text(keys.get('public_url'));
+  if (publicUrl && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(publicUrl)) {
+    reader.problem(keys.get('public_url')!, `\`${publicUrl}\` is not a web address; write e.g. http://voicewipe.local:8733/`);
+  }
   return {
     host: host || DEFAULT_HTTP.host,
     port: reader.integer(keys.get('port'), LIMITS.port) ?? DEFAULT_HTTP.port,
     public_status: reader.boolean(keys.get('public_status')) ?? DEFAULT_HTTP.public_status,
     frame_ancestors: ancestors ?? [...DEFAULT_HTTP.frame_ancestors],
+    ...(publicUrl ? { public_url: publicUrl } : {}),
     ...readHttpSecurity(reader, keys),
   };
 }

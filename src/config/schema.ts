@@ -6,7 +6,7 @@ export const TOP_KEYS = [
   'version', 'timezone', 'schedule', 'state_dir', 'http', 'mqtt', 'browser', 'history', 'log', 'accounts',
 ] as const;
 export const SCHEDULE_KEYS = ['cron', 'jitter_minutes', 'catch_up', 'enabled'] as const;
-export const HTTP_KEYS = ['host', 'port', 'public_status', 'frame_ancestors', 'tls', 'trust_proxy', 'allowed_hosts'] as const;
+export const HTTP_KEYS = ['host', 'port', 'public_status', 'frame_ancestors', 'tls', 'trust_proxy', 'allowed_hosts', 'public_url'] as const;
 /** `auto`: HTTPS unless bound to loopback only; `on`: always; `off`: plain HTTP (behind your own TLS proxy). */
 export const TLS_MODES = ['auto', 'on', 'off'] as const;
 export const MQTT_KEYS = [

@@ -27,6 +27,8 @@ export interface HttpConfig {
   trust_proxy: boolean;
   /** Host names (besides the machine's own names and addresses) the page may be reached by; others get 421. */
   allowed_hosts: string[];
+  /** How people reach the status page (links in Home Assistant, the log, sign-in links); default derived. */
+  public_url?: string;
 }
 
 export interface MqttConfig {

@@ -23,6 +23,9 @@ export interface AccountRow {
   last_success_at: number | null;
   last_status: string | null;
   last_error_kind: string | null;
+  /** Purging stopped until a person acknowledges (columns added by a later migration; absent before). */
+  paused_at?: number | null;
+  paused_reason?: string | null;
 }
 
 /** Newest first; `before` is a run id for paging backwards. */

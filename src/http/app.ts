@@ -23,6 +23,9 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { pageRoutes } from './routes/page.ts';
 import { runRoutes } from './routes/runs.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { inviteRoutes } from './routes/invite.ts';
+import { Invites } from './invite.ts';
+import { SessionStore } from './sessions.ts';
 import { signInRoutes } from './routes/signin.ts';
 import { statusRoutes } from './routes/status.ts';
 
@@ -109,17 +112,22 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
   const http = deps.config?.http;
   const headers = securityHeaders(http?.frame_ancestors ?? []);
   let auth: AdminAuth | undefined;
+  const sessions = isFull(deps) ? new SessionStore(deps.db) : undefined;
+  const invites = isFull(deps) && sessions ? new Invites(sessions, deps.config.accounts) : undefined;
   if (isFull(deps)) {
     // The token is followed on disk: `voicewipe token --rotate` takes effect at once and signs every browser out.
     const tokenFile = new AdminTokenFile(deps.config.state_dir, () => {
       auth?.endAllSessions();
       deps.log.warn({ module: 'http' }, 'the admin token was rotated: every session on the status page has ended');
     }, deps.adminToken);
-    auth = new AdminAuth({ adminToken: () => tokenFile.current(), publicStatus: http!.public_status, maxFailures: opts.maxAuthFailures });
+    auth = new AdminAuth({
+      adminToken: () => tokenFile.current(), publicStatus: http!.public_status, maxFailures: opts.maxAuthFailures, sessions,
+      inviteAllows: (req) => invites!.allows(req),
+    });
   }
   const hosts = new HostAllowList({
     configured: http?.allowed_hosts ?? [],
-    publicUrl: (http as { public_url?: string } | undefined)?.public_url,
+    publicUrl: http?.public_url,
     machine: opts.machine,
   });
   app.decorateRequest('admin', false);
@@ -159,6 +167,7 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
     app.register(accountRoutes, api);
     app.register(sessionRoutes, api);
     app.register(signInRoutes, api);
+    app.register(inviteRoutes, { ...api, invites: invites! });
     app.register(pageRoutes, api);
     app.register(checkSiteRoutes, api);
   }

@@ -7,9 +7,11 @@ import type { FastifyRequest } from 'fastify';
 import { tokenMatches } from './admin-token.ts';
 import { audit } from './audit.ts';
 import type { HostAllowList } from './hosts.ts';
+import type { SessionStore } from './sessions.ts';
 
-/** Who a route is for: `open` (health, assets), `read` (status; closed when public_status is off), `admin`. */
-export type Access = 'open' | 'read' | 'admin';
+/** Who a route is for: `open` (health, assets), `read` (status; closed when public_status is off), `admin`,
+ *  `signin` (admin, or a browser that opened a one-time sign-in link for the route's :account). */
+export type Access = 'open' | 'read' | 'admin' | 'signin';
 
 export const SESSION_COOKIE = 'voicewipe_session';
 export const SESSION_LIFETIME_MS = 30 * 86_400_000;
@@ -24,6 +26,10 @@ export interface AuthOptions {
   maxFailures?: number;
   failureWindowMs?: number;
   now?: () => number;
+  /** Where admin sessions are kept (SQLite, so they survive restarts); in memory without it. */
+  sessions?: SessionStore;
+  /** Whether the request carries a sign-in link's session for its :account (src/http/invite.ts). */
+  inviteAllows?: (req: FastifyRequest) => boolean;
 }
 
 /** Refusals carry the HTTP status; the app's error handler turns them into JSON. */
@@ -64,11 +70,15 @@ export class AdminAuth {
   private readonly maxFailures: number;
   private readonly windowMs: number;
   private readonly now: () => number;
+  private readonly store?: SessionStore;
+  private readonly inviteAllows?: (req: FastifyRequest) => boolean;
 
   constructor(opts: AuthOptions) {
+    this.publicStatus = opts.publicStatus;
     const token = opts.adminToken;
     this.adminToken = typeof token === 'string' ? () => token : token;
-    this.publicStatus = opts.publicStatus;
+    this.store = opts.sessions;
+    this.inviteAllows = opts.inviteAllows;
     this.maxFailures = opts.maxFailures ?? 5;
     this.windowMs = opts.failureWindowMs ?? 60_000;
     this.now = opts.now ?? Date.now;
@@ -113,6 +123,7 @@ export class AdminAuth {
   }
 
   createSession(): { id: string; maxAgeSeconds: number } {
+    if (this.store) return { id: this.store.create('admin', SESSION_LIFETIME_MS).secret, maxAgeSeconds: SESSION_LIFETIME_MS / 1000 };
     const now = this.now();
     for (const [key, expires] of this.sessions) if (expires <= now) this.sessions.delete(key);
     if (this.sessions.size >= MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
@@ -122,16 +133,19 @@ export class AdminAuth {
   }
 
   endSession(id: string | undefined): void {
+    this.store?.end(id);
     if (id) this.sessions.delete(hashId(id));
   }
 
   /** Signs every browser out (the token was rotated: whoever signed in with the old one is out too). */
   endAllSessions(): void {
     this.sessions.clear();
+    this.store?.endAll();
   }
 
   private sessionValid(id: string | undefined): boolean {
     if (!id || id.length > 100) return false;
+    if (this.store) return this.store.find(id, 'admin') !== undefined;
     const key = hashId(id);
     const expires = this.sessions.get(key);
     if (expires === undefined) return false;
@@ -159,7 +173,8 @@ export class AdminAuth {
     }
     const admin = this.identify(req);
     if (admin) return true;
-    if (access === 'admin') {
+    if (access === 'signin' && this.inviteAllows?.(req)) return false;
+    if (access === 'admin' || access === 'signin') {
       throw new HttpRefusal(401, 'admin only: sign in on the status page, or send Authorization: Bearer <token> (see `voicewipe token`)',
         { 'www-authenticate': 'Bearer realm="voicewipe"' });
     }

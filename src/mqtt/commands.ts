@@ -33,13 +33,14 @@ function decode(payload: Buffer): string | undefined {
   }
 }
 
-export function parseCommand(t: Topics, accountIds: readonly string[], topic: string, payload: Buffer): Parsed {
+export function parseCommand(t: Topics, accountIds: readonly string[], topic: string, payload: Buffer, disabledIds: readonly string[] = []): Parsed {
   const text = decode(payload);
   if (topic === topics.purgeAll(t) || (topic.startsWith(`${t.base}/`) && topic.endsWith('/purge/set'))) {
     let accountId: string | undefined;
     if (topic !== topics.purgeAll(t)) {
       accountId = topic.slice(t.base.length + 1, -'/purge/set'.length);
       if (!accountIds.includes(accountId)) return { problem: `no account "${accountId.slice(0, 40)}" in the config` };
+      if (disabledIds.includes(accountId)) return { problem: `account "${accountId}" is switched off in the config (enabled: false)` };
     }
     if (text === undefined || !PRESS.has(text)) return { problem: 'expected PRESS' };
     return { command: accountId === undefined ? { kind: 'purge' } : { kind: 'purge', accountId } };

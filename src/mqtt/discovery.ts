@@ -1,7 +1,8 @@
 // Home Assistant discovery payloads (shared/vendors/home-assistant.md): one device-based config per device,
 // the appliance and one per account linked to it with via_device. Pure functions: same input, same bytes.
-import { hostname } from 'node:os';
 import type { ProviderName } from '../config/types.ts';
+import { ACCOUNT_STATES } from '../purge/status.ts';
+import type { AccountState } from '../purge/status.ts';
 
 export interface Topics {
   base: string;
@@ -12,11 +13,13 @@ export interface DiscoveryAccount {
   id: string;
   name: string;
   provider: ProviderName;
+  /** Switched off in the config: shown as `disabled`, and no "Purge now" button. */
+  enabled: boolean;
 }
 
 export interface DiscoveryInput extends Topics {
   version: string;
-  /** The status page, linked from every device. */
+  /** The status page (http.public_url), linked from every device. */
   configurationUrl: string;
 }
 
@@ -26,18 +29,18 @@ export interface Message {
 }
 
 /** Account status values: the enum sensor's options and the `status` key of `<base>/<account>/state`. */
-export const ACCOUNT_STATUSES = ['never_run', 'running', 'ok', 'failed', 'needs_person', 'cancelled', 'interrupted'] as const;
-export type AccountStatusValue = typeof ACCOUNT_STATUSES[number];
+export const ACCOUNT_STATUSES = ACCOUNT_STATES;
+export type AccountStatusValue = AccountState;
 
-/** event_type values of `<base>/<account>/event`. */
-export const ACCOUNT_EVENT_TYPES = ['purged', 'failed', 'needs_login', 'page_changed', 'verification_failed', 'busy'] as const;
+/** event_type values of `<base>/<account>/event`. A dry run that went well is `counted`, never `purged`. */
+export const ACCOUNT_EVENT_TYPES = ['purged', 'counted', 'failed', 'needs_login', 'page_changed', 'verification_failed', 'busy'] as const;
 export type AccountEventType = typeof ACCOUNT_EVENT_TYPES[number];
 
 /** event_type values of `<base>/event` (the appliance: whole runs and refused presses). */
 export const RUN_EVENT_TYPES = ['run_started', 'run_finished', 'busy'] as const;
 export type RunEventType = typeof RUN_EVENT_TYPES[number];
 
-const APPLIANCE_ID = 'voicewipe';
+const DEFAULT_BASE = 'voicewipe';
 const PROVIDER_MODELS: Record<ProviderName, string> = { alexa: 'Amazon Alexa account', google: 'Google Assistant account' };
 
 export const topics = {
@@ -50,12 +53,18 @@ export const topics = {
   accountEvent: (t: Topics, id: string) => `${t.base}/${id}/event`,
   accountPurge: (t: Topics, id: string) => `${t.base}/${id}/purge/set`,
   birth: (t: Topics) => `${t.prefix}/status`,
-  applianceConfig: (t: Topics) => `${t.prefix}/device/${APPLIANCE_ID}/config`,
-  accountConfig: (t: Topics, id: string) => `${t.prefix}/device/${accountDeviceId(id)}/config`,
+  applianceConfig: (t: Topics) => `${t.prefix}/device/${applianceId(t)}/config`,
+  accountConfig: (t: Topics, id: string) => `${t.prefix}/device/${accountDeviceId(t, id)}/config`,
 };
 
-export function accountDeviceId(accountId: string): string {
-  return `${APPLIANCE_ID}_${accountId}`;
+/** The appliance's device id, and the start of every id it publishes: `voicewipe`, or with a base topic other
+ *  than the default `voicewipe_<base>`, so two installs on one broker keep their own devices and entities. */
+export function applianceId(t: Pick<Topics, 'base'>): string {
+  return t.base === DEFAULT_BASE ? 'voicewipe' : `voicewipe_${t.base.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+}
+
+export function accountDeviceId(t: Pick<Topics, 'base'>, accountId: string): string {
+  return `${applianceId(t)}_${accountId}`;
 }
 
 /** JSON with object keys sorted at every level, so an unchanged payload is byte for byte the same. */
@@ -66,27 +75,21 @@ export function stableJson(value: unknown): string {
   });
 }
 
-/** The status page as Home Assistant should link it: a wildcard bind address is replaced by the host's name. */
-export function statusPageUrl(listenUrl: string, host: string = hostname()): string {
-  const url = new URL(listenUrl);
-  if (url.hostname === '0.0.0.0' || url.hostname === '[::]' || url.hostname === '::') url.hostname = host;
-  return url.href.endsWith('/') ? url.href : `${url.href}/`;
-}
-
 /** `sensor.voicewipe_kitchen_status`: entity ids allow only [a-z0-9_]. */
 function entityId(platform: string, ...parts: string[]): string {
   return `${platform}.${parts.join('_').toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
 }
 
 function origin(input: DiscoveryInput): Record<string, unknown> {
-  return { name: 'voicewipe', sw_version: input.version };
+  // No public project page yet: the status page is where help for this install starts (its README link, logs).
+  return { name: 'voicewipe', sw_version: input.version, support_url: input.configurationUrl };
 }
 
 // Component keys are chosen so that no key ends in `_<another key>`: `voicewipe_<account>_<key>` stays unique
 // whatever the account ids are (an account called `next` cannot collide with `next_purge`).
 export function applianceDiscovery(input: DiscoveryInput): Message {
   const state = topics.state(input);
-  const uid = (key: string) => `${APPLIANCE_ID}_${key}`;
+  const uid = (key: string) => `${applianceId(input)}_${key}`;
   const components: Record<string, Record<string, unknown>> = {
     schedule: {
       platform: 'switch', name: 'Nightly schedule', unique_id: uid('schedule'), default_entity_id: entityId('switch', uid('schedule')),
@@ -122,7 +125,7 @@ export function applianceDiscovery(input: DiscoveryInput): Message {
   };
   const payload = {
     device: {
-      identifiers: [APPLIANCE_ID], name: 'voicewipe', manufacturer: 'voicewipe', model: 'Voice recording purge appliance',
+      identifiers: [applianceId(input)], name: input.base === DEFAULT_BASE ? 'voicewipe' : `voicewipe (${input.base})`, manufacturer: 'voicewipe', model: 'Voice recording purge appliance',
       sw_version: input.version, configuration_url: input.configurationUrl,
     },
     origin: origin(input),
@@ -134,9 +137,10 @@ export function applianceDiscovery(input: DiscoveryInput): Message {
 }
 
 export function accountDiscovery(input: DiscoveryInput, account: DiscoveryAccount): Message {
-  const device = accountDeviceId(account.id);
+  const device = accountDeviceId(input, account.id);
   const state = topics.accountState(input, account.id);
   const uid = (key: string) => `${device}_${key}`;
+  // Binary sensors rely on Home Assistant's default payloads (ON/OFF): the payload stays under 4 KB.
   const components: Record<string, Record<string, unknown>> = {
     status: {
       platform: 'sensor', name: 'Status', unique_id: uid('status'), default_entity_id: entityId('sensor', uid('status')),
@@ -146,7 +150,18 @@ export function accountDiscovery(input: DiscoveryInput, account: DiscoveryAccoun
     problem: {
       platform: 'binary_sensor', name: 'Problem', unique_id: uid('problem'), default_entity_id: entityId('binary_sensor', uid('problem')),
       device_class: 'problem', state_topic: state, value_template: "{{ 'ON' if value_json.problem else 'OFF' }}",
-      payload_on: 'ON', payload_off: 'OFF',
+      json_attributes_topic: state,
+    },
+    // Apart from `problem`: a failure that the next night may clear is not a reason to wake a person.
+    needs_person: {
+      platform: 'binary_sensor', name: 'Needs a person', unique_id: uid('needs_person'),
+      default_entity_id: entityId('binary_sensor', uid('needs_person')), device_class: 'problem', state_topic: state,
+      value_template: "{{ 'ON' if value_json.needs_person else 'OFF' }}", json_attributes_topic: state, icon: 'mdi:account-alert',
+    },
+    overdue: {
+      platform: 'binary_sensor', name: 'Overdue', unique_id: uid('overdue'), default_entity_id: entityId('binary_sensor', uid('overdue')),
+      device_class: 'problem', state_topic: state, value_template: "{{ 'ON' if value_json.overdue else 'OFF' }}",
+      json_attributes_topic: state,
     },
     last_success: {
       platform: 'sensor', name: 'Last successful purge', unique_id: uid('last_success'),
@@ -167,10 +182,16 @@ export function accountDiscovery(input: DiscoveryInput, account: DiscoveryAccoun
       platform: 'sensor', name: 'Remaining', unique_id: uid('remaining'), default_entity_id: entityId('sensor', uid('remaining')),
       state_class: 'measurement', state_topic: state, value_template: '{{ value_json.remaining }}', icon: 'mdi:microphone-message',
     },
-    purge_now: {
+    last_run_duration: {
+      platform: 'sensor', name: 'Last run duration', unique_id: uid('last_run_duration'),
+      default_entity_id: entityId('sensor', uid('last_run_duration')), device_class: 'duration', unit_of_measurement: 's',
+      state_class: 'measurement', state_topic: state, value_template: '{{ value_json.last_run_duration_s }}', entity_category: 'diagnostic',
+    },
+    // A switched-off account has nothing to purge: `{platform}` alone removes a button published before.
+    purge_now: account.enabled ? {
       platform: 'button', name: 'Purge now', unique_id: uid('purge_now'), default_entity_id: entityId('button', uid('purge_now')),
       command_topic: topics.accountPurge(input, account.id), payload_press: 'PRESS', icon: 'mdi:delete-sweep',
-    },
+    } : { platform: 'button' },
     event: {
       platform: 'event', name: 'Purge', unique_id: uid('event'), default_entity_id: entityId('event', uid('purge')),
       state_topic: topics.accountEvent(input, account.id), event_types: [...ACCOUNT_EVENT_TYPES], icon: 'mdi:account-alert',
@@ -179,7 +200,7 @@ export function accountDiscovery(input: DiscoveryInput, account: DiscoveryAccoun
   const payload = {
     device: {
       identifiers: [device], name: account.name, manufacturer: 'voicewipe', model: PROVIDER_MODELS[account.provider] ?? account.provider,
-      via_device: APPLIANCE_ID, configuration_url: input.configurationUrl,
+      via_device: applianceId(input), configuration_url: input.configurationUrl,
     },
     origin: origin(input),
     availability_topic: topics.status(input),

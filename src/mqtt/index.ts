@@ -13,7 +13,7 @@ import { PurgeLocked } from '../purge/lock.ts';
 import { RunBusy, UnknownAccount } from '../purge/run.ts';
 import { commandSubscriptions, parseCommand, preview } from './commands.ts';
 import type { Command } from './commands.ts';
-import { accountDiscovery, applianceDiscovery, removedAccountDiscovery, stableJson, statusPageUrl, topics } from './discovery.ts';
+import { accountDiscovery, applianceDiscovery, removedAccountDiscovery, stableJson, topics } from './discovery.ts';
 import type { Topics } from './discovery.ts';
 import {
   accountEvent, accountState, applianceState, busyEvent, runFinishedEvent, runStartedEvent,
@@ -33,6 +33,8 @@ export interface MqttOptions {
   reconnectMaxMs?: number;
   /** At most one progress state per account per this many milliseconds. */
   progressIntervalMs?: number;
+  /** How often account states are checked for a change the clock makes (overdue); only changes are sent. */
+  recheckMs?: number;
   connectTimeoutMs?: number;
   random?: () => number;
 }
@@ -50,7 +52,7 @@ export function installClientId(context: Pick<DaemonContext, 'db'>): string {
   return id;
 }
 
-export function startMqtt(context: DaemonContext, statusUrl: string, opts: MqttOptions = {}): MqttLink {
+export function startMqtt(context: DaemonContext, opts: MqttOptions = {}): MqttLink {
   const config = context.config.mqtt;
   if (!config) return { health: () => 'disabled', stop: async () => {} };
   const log = context.log.child({ module: 'mqtt' });
@@ -60,6 +62,7 @@ export function startMqtt(context: DaemonContext, statusUrl: string, opts: MqttO
   const reconnectMin = opts.reconnectMinMs ?? 1_000;
   const reconnectMax = opts.reconnectMaxMs ?? 60_000;
   const progressInterval = opts.progressIntervalMs ?? 1_000;
+  const recheckMs = opts.recheckMs ?? 10 * 60_000;
   const { db, purge, scheduler } = context;
   const accounts = context.config.accounts;
 
@@ -128,12 +131,29 @@ export function startMqtt(context: DaemonContext, statusUrl: string, opts: MqttO
     publishJson(topics.state(t), applianceState(db, scheduler.state(), context.version, liveRun), true);
   }
 
+  const stateEnv = () => ({ publicUrl: context.publicUrl, startedAt: context.startedAt, now: Date.now() });
+  /** The last state sent per account, so the clock's re-check sends only what changed. */
+  const sentStates = new Map<string, string>();
+
   function publishAccountState(account: AccountConfig): void {
     const slot = throttle.get(account.id);
     if (slot?.timer) clearTimeout(slot.timer);
     throttle.set(account.id, { at: Date.now() });
-    publishJson(topics.accountState(t, account.id), accountState(db, account, live.get(account.id), context.config.state_dir), true);
+    const payload = stableJson(accountState(db, account, live.get(account.id), stateEnv()));
+    sentStates.set(account.id, payload);
+    publish(topics.accountState(t, account.id), payload, true);
   }
+
+  /** `overdue` turns on with time alone, with no run to announce it. */
+  function recheckStates(): void {
+    if (!client.connected) return;
+    for (const account of accounts) {
+      const payload = stableJson(accountState(db, account, live.get(account.id), stateEnv()));
+      if (sentStates.get(account.id) !== payload) publishAccountState(account);
+    }
+  }
+  const recheckTimer = setInterval(safely('re-checking the account states', recheckStates), recheckMs);
+  recheckTimer.unref();
 
   /** Progress comes many times a second while deleting: at most one state per interval, the last one always. */
   function publishAccountStateSoon(account: AccountConfig): void {
@@ -147,7 +167,7 @@ export function startMqtt(context: DaemonContext, statusUrl: string, opts: MqttO
   }
 
   function publishDiscovery(): void {
-    const input = { ...t, version: context.version, configurationUrl: statusPageUrl(statusUrl) };
+    const input = { ...t, version: context.version, configurationUrl: context.publicUrl };
     const appliance = applianceDiscovery(input);
     publish(appliance.topic, appliance.payload, true);
     for (const account of accounts) {
@@ -228,7 +248,7 @@ export function startMqtt(context: DaemonContext, statusUrl: string, opts: MqttO
       log.warn({ topic }, `ignored a retained command (a stale one would act on every reconnect); clear it with: mosquitto_pub -r -n -t '${topic}'`);
       return;
     }
-    const parsed = parseCommand(t, accounts.map((a) => a.id), topic, payload);
+    const parsed = parseCommand(t, accounts.map((a) => a.id), topic, payload, accounts.filter((a) => !a.enabled).map((a) => a.id));
     if ('problem' in parsed) {
       log.warn({ topic: topic.slice(0, 200), payload: preview(payload), problem: parsed.problem }, 'ignored an invalid MQTT command');
       return;
@@ -313,9 +333,14 @@ export function startMqtt(context: DaemonContext, statusUrl: string, opts: MqttO
       live.delete(e.result.account_id);
       const account = findAccount(e.result.account_id);
       if (account) publishAccountState(account); // the recorder wrote the result first: it listens first
-      const event = accountEvent(e, liveRun?.dry_run ?? false);
+      const event = accountEvent(e, liveRun?.dry_run ?? false, context.publicUrl);
       if (event) publishJson(topics.accountEvent(t, e.result.account_id), event, false);
     }),
+    // A pause and its acknowledgement change the account's state (`paused`, the problem sensor) at once.
+    ...(['account_paused', 'account_resumed'] as const).map((name) => events.on(name, (e) => {
+      const account = findAccount(e.account_id);
+      if (account) publishAccountState(account);
+    })),
     events.on('run_finished', (e) => {
       liveRun = undefined;
       live.clear();
@@ -334,6 +359,7 @@ export function startMqtt(context: DaemonContext, statusUrl: string, opts: MqttO
         offs.forEach((off) => off());
         clearTimeout(reconnectTimer);
         clearTimeout(birthTimer);
+        clearInterval(recheckTimer);
         for (const slot of throttle.values()) clearTimeout(slot.timer);
         if (client.connected) {
           // A clean disconnect does not fire the will: say goodbye ourselves.

@@ -1,15 +1,15 @@
 // What `<base>/state`, `<base>/<account>/state` and the event topics carry: built from the database (the
 // truth that survives restarts) with the run in progress laid over it. Pure reads, no MQTT here.
-import { signInStatus } from '../signin/record.ts';
 import type { AccountConfig } from '../config/types.ts';
 import type { Database } from '../db/open.ts';
 import { listRuns } from '../db/queries.ts';
 import type { AccountRow } from '../db/queries.ts';
 import { NEEDS_PERSON } from '../purge/errors.ts';
-import type { ErrorKind } from '../purge/errors.ts';
+import { ERROR_HELP } from '../purge/report.ts';
+import { accountStateFor, actionUrl } from '../purge/status.ts';
 import type { AccountResult, Phase, PurgeEventMap, Trigger } from '../purge/events.ts';
 import type { ScheduleState } from '../schedule/index.ts';
-import type { AccountEventType, AccountStatusValue } from './discovery.ts';
+import type { AccountEventType } from './discovery.ts';
 
 /** Longest free text in a payload: Home Assistant drops state strings over 255 characters. */
 const MESSAGE_MAX = 200;
@@ -52,6 +52,7 @@ export function applianceState(db: Database, schedule: ScheduleState, version: s
     last_run_id: last?.id ?? null,
     last_run_at: isoTime(last ? last.finished_at ?? last.started_at : null),
     last_run_status: last?.status ?? null,
+    last_run_dry_run: last ? last.dry_run === 1 : null,
     last_run_deleted: last ? last.deleted : null,
     last_run_remaining: last ? last.remaining : null,
     last_run_message: clip(last?.message),
@@ -59,26 +60,25 @@ export function applianceState(db: Database, schedule: ScheduleState, version: s
   };
 }
 
-/** The status a person reads: a failure that only a person can clear is `needs_person`. */
-export function accountStatus(row: Pick<AccountRow, 'last_status' | 'last_error_kind'> | undefined): AccountStatusValue {
-  if (!row || !row.last_status) return 'never_run';
-  switch (row.last_status) {
-    case 'ok': return 'ok';
-    case 'cancelled': return 'cancelled';
-    case 'interrupted': return 'interrupted';
-    case 'failed': return row.last_error_kind && NEEDS_PERSON.has(row.last_error_kind as ErrorKind) ? 'needs_person' : 'failed';
-    default: return 'failed';
-  }
+interface LastResult {
+  found: number | null; deleted: number | null; remaining: number | null; error_message: string | null;
+  started_at: number | null; finished_at: number | null;
 }
 
-interface LastResult { found: number | null; deleted: number | null; remaining: number | null; error_message: string | null }
+/** What the state and the events need to know beyond the database: where the page is, the clock. */
+export interface StateEnv {
+  publicUrl: string;
+  /** Since when an account that never succeeded counts towards `overdue` (the daemon's start). */
+  startedAt: number;
+  now: number;
+}
 
-export function accountState(db: Database, account: AccountConfig, live: LiveAccount | undefined, stateDir: string): Record<string, unknown> {
+export function accountState(db: Database, account: AccountConfig, live: LiveAccount | undefined, env: StateEnv): Record<string, unknown> {
   const row = db.prepare('SELECT * FROM accounts WHERE id = ?').get(account.id) as AccountRow | undefined;
   const last = row?.last_run_id == null ? undefined : db.prepare(
-    'SELECT found, deleted, remaining, error_message FROM account_results WHERE run_id = ? AND account_id = ?',
+    'SELECT found, deleted, remaining, error_message, started_at, finished_at FROM account_results WHERE run_id = ? AND account_id = ?',
   ).get(row.last_run_id, account.id) as LastResult | undefined;
-  const status = accountStatus(row);
+  const view = accountStateFor(account, row, { live: live ? 'running' : null, now: env.now, expected_since: env.startedAt });
   const figures = live
     ? { found: live.found, deleted: live.deleted, remaining: live.found !== null ? live.found - (live.deleted ?? 0) : null }
     : { found: last?.found ?? null, deleted: last?.deleted ?? null, remaining: last?.remaining ?? null };
@@ -88,26 +88,31 @@ export function accountState(db: Database, account: AccountConfig, live: LiveAcc
     provider: account.provider,
     enabled: account.enabled,
     keep_days: account.keep_days,
-    status: live ? 'running' : status,
-    // From the last finished run, so the problem sensor does not flicker while a new run is going.
-    problem: status === 'failed' || status === 'needs_person',
+    status: view.state,
+    // From the last finished run (src/purge/status.ts), so the sensors do not flicker while a new run is going.
+    problem: view.problem,
+    needs_person: view.needs_person,
+    overdue: view.overdue,
+    help: view.help,
+    action_url: actionUrl(env.publicUrl, account.id, view),
     phase: live?.phase ?? null,
     run_id: live?.run_id ?? null,
     dry_run: live?.dry_run ?? false,
     last_run_id: row?.last_run_id ?? null,
     last_run_at: isoTime(row?.last_run_at),
+    last_run_duration_s: last?.started_at != null && last.finished_at != null ? Math.round((last.finished_at - last.started_at) / 1000) : null,
     last_success_at: isoTime(row?.last_success_at),
     ...figures,
     total_deleted: row?.total_deleted ?? 0,
     error_kind: row?.last_error_kind ?? null,
     error_message: clip(last?.error_message),
-    ...signInStatus(stateDir, account),
   };
 }
 
 /** The event entity's type for an account's result; undefined when there is nothing to tell (cancelled). */
-export function accountEventType(result: Pick<AccountResult, 'status' | 'error_kind'>): AccountEventType | undefined {
-  if (result.status === 'ok') return 'purged';
+export function accountEventType(result: Pick<AccountResult, 'status' | 'error_kind'>, dryRun = false): AccountEventType | undefined {
+  // A dry run deletes nothing: it is never told as a purge.
+  if (result.status === 'ok') return dryRun ? 'counted' : 'purged';
   if (result.status !== 'failed') return undefined;
   const kind = result.error_kind;
   if (kind && NEEDS_PERSON.has(kind)) return 'needs_login';
@@ -115,13 +120,16 @@ export function accountEventType(result: Pick<AccountResult, 'status' | 'error_k
   return 'failed';
 }
 
-export function accountEvent(e: PurgeEventMap['account_finished'], dryRun: boolean): Record<string, unknown> | undefined {
-  const eventType = accountEventType(e.result);
+export function accountEvent(e: PurgeEventMap['account_finished'], dryRun: boolean, publicUrl: string): Record<string, unknown> | undefined {
+  const eventType = accountEventType(e.result, dryRun);
   if (!eventType) return undefined;
   const r = e.result;
+  const needsPerson = r.status === 'failed' && r.error_kind !== null && NEEDS_PERSON.has(r.error_kind);
   return {
-    event_type: eventType, run_id: e.run_id, account_id: r.account_id, dry_run: dryRun, found: r.found, deleted: r.deleted,
-    remaining: r.remaining, error_kind: r.error_kind, message: clip(r.error_message), at: isoTime(e.at),
+    event_type: eventType, run_id: e.run_id, account_id: r.account_id, dry_run: dryRun, found: r.found, deleted: dryRun ? 0 : r.deleted,
+    remaining: r.remaining, error_kind: r.error_kind, message: clip(r.error_message),
+    help: r.error_kind ? ERROR_HELP[r.error_kind] : null, action_url: actionUrl(publicUrl, r.account_id, { needs_person: needsPerson }),
+    at: isoTime(e.at),
   };
 }
 

@@ -6,9 +6,9 @@ import type { RunSummary } from './run.ts';
 
 /** What each error kind means and what a person can do about it (also shown by the status page). */
 export const ERROR_HELP: Record<ErrorKind, string> = {
-  needs_login: 'the vendor wants a person to sign in: sign in once from the status page',
-  captcha: 'Amazon wants a person to solve a captcha: sign in once from the status page',
-  mfa_required: 'the vendor sent a code or an approval request only a person can answer: sign in once from the status page, or add the authenticator-app secret (totp_secret_file)',
+  needs_login: 'the vendor wants a person to sign in: sign in once from the status page (the admin, or anyone with a sign-in link from `voicewipe invite`)',
+  captcha: 'Amazon wants a person to solve a captcha: sign in once from the status page (the admin, or anyone with a sign-in link from `voicewipe invite`)',
+  mfa_required: 'the vendor sent a code or an approval request only a person can answer: sign in once from the status page (the admin, or anyone with a sign-in link), or add the authenticator-app secret (totp_secret_file)',
   bad_credentials: 'the vendor refused the e-mail, password or 2-step code: check the account\'s secret files',
   page_changed: 'the vendor\'s page is not what voicewipe knows: look at the evidence, update voicewipe',
   rate_limited: 'the vendor asked us to slow down: the next run tries again',

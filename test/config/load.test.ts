@@ -55,7 +55,16 @@ t.test('the example config loads with no problems and no environment', (t) => {
   t.equal(result.config?.version, 1);
   t.same(result.config?.accounts.map((a) => [a.id, a.provider, a.enabled]), [['alexa-home', 'alexa', false], ['google-home', 'google', false]]);
   t.equal(result.config?.state_dir, join(EXAMPLE, '..', 'state'));
-  t.equal(result.config?.mqtt?.url, 'mqtt://localhost:1883');
+  t.equal(result.config?.mqtt, undefined, 'MQTT is off until its block is uncommented (a first start is healthy)');
+  t.end();
+});
+
+t.test('the example\'s mqtt block, uncommented as its comment says, is a valid block', (t) => {
+  const yaml = readFileSync(EXAMPLE, 'utf8').replace(/^# mqtt:$/m, 'mqtt:').replace(/^#( {2}\S.*)$/gm, '$1');
+  const file = setup(t, yaml, {});
+  const result = loadConfig(file, {});
+  t.same(result.problems.map(formatProblem), []);
+  t.match(result.config?.mqtt, { url: 'mqtt://homeassistant.local:1883', base_topic: 'voicewipe', discovery_prefix: 'homeassistant' });
   t.end();
 });
 

@@ -18,7 +18,7 @@ t.test('every migration applies to an empty database', async (t) => {
   t.equal(db.pragma('synchronous', { simple: true }), 1, 'synchronous=NORMAL');
   t.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-  t.same(tables, ['account_results', 'accounts', 'pending_deletes', 'runs', 'settings']);
+  t.same(tables, ['account_results', 'accounts', 'pending_deletes', 'runs', 'sessions', 'settings']);
   db.close();
   const again = openDatabase(path);
   t.same(again.migrated, [], 'reopening a current database applies nothing');

@@ -12,7 +12,7 @@ t.test('a password-protected broker: the right password connects, a wrong one is
   t.teardown(() => broker.close());
 
   const good = mqttContext(t, { url: broker.url, username: 'voicewipe', password: 'right-horse-battery' });
-  const link = startMqtt(good.context, 'http://127.0.0.1:8733');
+  const link = startMqtt(good.context);
   t.teardown(() => link.stop());
   await until('the link to connect', () => link.health() === 'connected');
   const ha = await watch(broker.url, ['homeassistant/device/+/config', 'voicewipe/status'], { username: 'watcher', password: 'watcher-pw' });
@@ -50,7 +50,7 @@ t.test('TLS with a private CA: trusted through ca_file, refused without it', asy
   t.match(broker.url, /^mqtts:\/\/127\.0\.0\.1:/);
 
   const trusted = mqttContext(t, { url: broker.url, ca_file: broker.caFile });
-  const link = startMqtt(trusted.context, 'http://127.0.0.1:8733');
+  const link = startMqtt(trusted.context);
   t.teardown(() => link.stop());
   await until('the TLS link to connect', () => link.health() === 'connected');
   const ha = await watch(broker.url, ['voicewipe/status'], { ca: readFileSync(broker.caFile!) });
@@ -58,7 +58,7 @@ t.test('TLS with a private CA: trusted through ca_file, refused without it', asy
   t.equal((await ha.waitFor((m) => m.topic === 'voicewipe/status')).payload, 'online');
 
   const untrusted = mqttContext(t, { url: broker.url });
-  const refused = startMqtt(untrusted.context, 'http://127.0.0.1:8733');
+  const refused = startMqtt(untrusted.context);
   t.teardown(() => refused.stop());
   await until('the certificate to be refused', () => untrusted.logged(/MQTT: /).length > 0, 5_000);
   t.equal(refused.health(), 'disconnected');

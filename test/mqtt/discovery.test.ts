@@ -3,17 +3,17 @@
 import t from 'tap';
 import { parseCommand, preview } from '../../src/mqtt/commands.ts';
 import {
-  ACCOUNT_EVENT_TYPES, ACCOUNT_STATUSES, accountDiscovery, applianceDiscovery, removedAccountDiscovery, stableJson, statusPageUrl,
+  ACCOUNT_EVENT_TYPES, ACCOUNT_STATUSES, accountDiscovery, applianceDiscovery, removedAccountDiscovery, stableJson,
 } from '../../src/mqtt/discovery.ts';
 import type { DiscoveryAccount } from '../../src/mqtt/discovery.ts';
-import { accountEventType, accountStatus, isoTime } from '../../src/mqtt/state.ts';
+import { accountEvent, accountEventType, isoTime } from '../../src/mqtt/state.ts';
 import { ERROR_KINDS } from '../../src/purge/errors.ts';
 import { duplicateUniqueIds, validateDiscovery } from './ha-rules.ts';
 
 const input = { base: 'voicewipe', prefix: 'homeassistant', version: '1.2.3', configurationUrl: 'http://pi.local:8733/' };
 // Ids picked to collide if keys were joined carelessly: `next` + `purge`, `x_total` + `deleted`, `run` + `event`.
 const accounts: DiscoveryAccount[] = ['kitchen', 'next', 'x', 'x_total', 'run', 'last', 'a-b', 'purge', 'schedule', 'state']
-  .map((id) => ({ id, name: `${id}@example.com (Echo)`, provider: id === 'x' ? 'google' : 'alexa' }));
+  .map((id) => ({ id, name: `${id}@example.com (Echo)`, provider: id === 'x' ? 'google' : 'alexa', enabled: id !== 'last' }));
 
 t.test('every discovery payload passes the Home Assistant rules; unique ids are unique', async (t) => {
   const messages = [applianceDiscovery(input), ...accounts.map((a) => accountDiscovery(input, a))];
@@ -25,7 +25,7 @@ t.test('every discovery payload passes the Home Assistant rules; unique ids are 
   const appliance = JSON.parse(messages[0].payload);
   t.same(Object.keys(appliance.components).sort(), ['last_run', 'next_purge', 'purge_all', 'running', 'runs', 'schedule', 'version']);
   t.match(appliance.components.version, { entity_category: 'diagnostic', platform: 'sensor' });
-  t.match(appliance.origin, { name: 'voicewipe', sw_version: '1.2.3' });
+  t.match(appliance.origin, { name: 'voicewipe', sw_version: '1.2.3', support_url: 'http://pi.local:8733/' });
   t.equal(appliance.availability_topic, 'voicewipe/status');
 
   const kitchen = JSON.parse(messages[1].payload);
@@ -33,9 +33,15 @@ t.test('every discovery payload passes the Home Assistant rules; unique ids are 
   t.match(kitchen.components.total_deleted, { state_class: 'total_increasing', state_topic: 'voicewipe/kitchen/state' });
   t.match(kitchen.components.status, { device_class: 'enum', options: [...ACCOUNT_STATUSES] });
   t.match(kitchen.components.problem, { platform: 'binary_sensor', device_class: 'problem' });
+  t.match(kitchen.components.needs_person, { platform: 'binary_sensor', device_class: 'problem', unique_id: 'voicewipe_kitchen_needs_person' });
+  t.match(kitchen.components.overdue, { platform: 'binary_sensor', device_class: 'problem', value_template: /overdue/ });
+  t.match(kitchen.components.last_run_duration, { platform: 'sensor', device_class: 'duration', unit_of_measurement: 's', entity_category: 'diagnostic' });
+  t.ok(kitchen.components.status.options.includes('disabled') && kitchen.components.status.options.includes('paused'), 'every state is an option');
   t.match(kitchen.components.purge_now, { platform: 'button', command_topic: 'voicewipe/kitchen/purge/set', icon: 'mdi:delete-sweep' });
   t.match(kitchen.components.event, { platform: 'event', state_topic: 'voicewipe/kitchen/event', event_types: [...ACCOUNT_EVENT_TYPES] });
   t.notOk(JSON.stringify(kitchen.components).includes('@'), 'no e-mail address in any id');
+  const last = JSON.parse(accountDiscovery(input, accounts.find((a) => a.id === 'last')!).payload);
+  t.same(last.components.purge_now, { platform: 'button' }, 'a switched-off account: its button is removed, not offered');
   const ab = JSON.parse(accountDiscovery(input, accounts.find((a) => a.id === 'a-b')!).payload);
   t.equal(ab.components.status.default_entity_id, 'sensor.voicewipe_a_b_status', 'entity ids only [a-z0-9_]');
 });
@@ -64,19 +70,36 @@ t.test('the validator itself catches what Home Assistant refuses', async (t) => 
 t.test('stable JSON; configuration_url; removal; timestamps with an offset', async (t) => {
   t.equal(stableJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } }), '{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
   t.equal(applianceDiscovery(input).payload, applianceDiscovery({ ...input }).payload);
-  t.equal(statusPageUrl('http://0.0.0.0:8733', 'voicewipe-pi'), 'http://voicewipe-pi:8733/');
-  t.equal(statusPageUrl('http://[::]:8733', 'voicewipe-pi'), 'http://voicewipe-pi:8733/');
-  t.equal(statusPageUrl('http://192.168.1.5:8733'), 'http://192.168.1.5:8733/');
   t.same(removedAccountDiscovery(input, 'gone'), { topic: 'homeassistant/device/voicewipe_gone/config', payload: '' });
   t.equal(isoTime(Date.UTC(2026, 10, 24, 3, 30, 0, 123)), '2026-11-24T03:30:00+00:00');
   t.equal(isoTime(null), null);
 });
 
-t.test('status and event mapping covers every error kind', async (t) => {
-  t.equal(accountStatus(undefined), 'never_run');
-  t.equal(accountStatus({ last_status: 'ok', last_error_kind: null }), 'ok');
-  t.equal(accountStatus({ last_status: 'failed', last_error_kind: 'captcha' }), 'needs_person');
-  t.equal(accountStatus({ last_status: 'failed', last_error_kind: 'network' }), 'failed');
+t.test('two installs on one broker: a base topic other than the default is in every id', async (t) => {
+  const upstairs = { ...input, base: 'upstairs/voicewipe' };
+  const messages = [applianceDiscovery(upstairs), accountDiscovery(upstairs, accounts[0])];
+  for (const m of messages) t.same(validateDiscovery(m.topic, m.payload), [], m.topic);
+  t.equal(messages[0].topic, 'homeassistant/device/voicewipe_upstairs_voicewipe/config');
+  t.equal(messages[1].topic, 'homeassistant/device/voicewipe_upstairs_voicewipe_kitchen/config');
+  const ours = [applianceDiscovery(input), accountDiscovery(input, accounts[0])];
+  t.same(duplicateUniqueIds([...messages, ...ours].map((m) => m.payload)), [], 'no unique id shared with the default install');
+  const kitchen = JSON.parse(messages[1].payload);
+  t.match(kitchen.device, { identifiers: ['voicewipe_upstairs_voicewipe_kitchen'], via_device: 'voicewipe_upstairs_voicewipe' });
+  t.equal(kitchen.components.status.state_topic, 'upstairs/voicewipe/kitchen/state');
+});
+
+t.test('events: a dry run is never a purge; a needs-person event links to the sign-in', async (t) => {
+  t.equal(accountEventType({ status: 'ok', error_kind: null }, true), 'counted');
+  const result = {
+    account_id: 'kitchen', provider: 'alexa', status: 'ok' as const, found: 12, deleted: null, remaining: 12, oldest_at: null, newest_at: null,
+    error_kind: null, error_message: null, attempts: 1, started_at: 0, finished_at: 1, evidence_dir: null, details: {},
+  };
+  t.match(accountEvent({ run_id: 3, result, at: 1 }, true, 'http://pi.local:8733/'), { event_type: 'counted', dry_run: true, deleted: 0 });
+  const needs = accountEvent({ run_id: 4, result: { ...result, status: 'failed', error_kind: 'captcha', error_message: 'captcha' }, at: 1 }, false, 'http://pi.local:8733/');
+  t.match(needs, { event_type: 'needs_login', action_url: 'http://pi.local:8733/#signin=kitchen', help: /captcha/ });
+});
+
+t.test('event mapping covers every error kind', async (t) => {
   t.equal(accountEventType({ status: 'ok', error_kind: null }), 'purged');
   t.equal(accountEventType({ status: 'cancelled', error_kind: 'cancelled' }), undefined);
   const expected: Record<string, string> = {
@@ -92,8 +115,8 @@ t.test('status and event mapping covers every error kind', async (t) => {
 
 t.test('commands: strict payloads, sensible case variants, unknown accounts', async (t) => {
   const topics = { base: 'voicewipe', prefix: 'homeassistant' };
-  const ids = ['kitchen', 'purge'];
-  const parse = (topic: string, payload: string | Buffer) => parseCommand(topics, ids, topic, Buffer.isBuffer(payload) ? payload : Buffer.from(payload));
+  const ids = ['kitchen', 'purge', 'attic'];
+  const parse = (topic: string, payload: string | Buffer) => parseCommand(topics, ids, topic, Buffer.isBuffer(payload) ? payload : Buffer.from(payload), ['attic']);
   t.same(parse('voicewipe/purge/set', 'PRESS'), { command: { kind: 'purge' } });
   t.same(parse('voicewipe/purge/set', 'press\n'), { command: { kind: 'purge' } });
   t.same(parse('voicewipe/kitchen/purge/set', 'Press'), { command: { kind: 'purge', accountId: 'kitchen' } });
@@ -107,6 +130,7 @@ t.test('commands: strict payloads, sensible case variants, unknown accounts', as
   t.ok('problem' in parse('voicewipe/schedule/set', 'TRUE'));
   t.ok('problem' in parse('voicewipe/schedule/set', 'oN'));
   t.match(parse('voicewipe/nobody/purge/set', 'PRESS'), { problem: /no account "nobody"/ });
+  t.match(parse('voicewipe/attic/purge/set', 'PRESS'), { problem: /switched off/ });
   t.equal(preview(Buffer.from([0, 1, 65])), '..A');
   t.match(preview(Buffer.alloc(1000, 65)), /… \(1000 bytes\)$/);
 });

@@ -3,7 +3,6 @@
 // and the link dropping mid-run (last will, then the truth again on reconnect).
 import t from 'tap';
 import type { Test } from 'tap';
-import { hostname } from 'node:os';
 import { getSetting, setSetting } from '../../src/db/queries.ts';
 import { installClientId, startMqtt } from '../../src/mqtt/index.ts';
 import type { MqttLink, MqttOptions } from '../../src/mqtt/index.ts';
@@ -22,7 +21,7 @@ async function setup(t: Test, opts: MqttOptions = FAST, before?: (env: TestConte
   t.teardown(() => broker.close());
   const env = mqttContext(t, { url: broker.url });
   await before?.(env, broker);
-  const link = startMqtt(env.context, 'http://0.0.0.0:8733', opts);
+  const link = startMqtt(env.context, opts);
   t.teardown(() => link.stop());
   await until('the link to connect', () => link.health() === 'connected');
   // The last thing a connect publishes: once it is on the broker, everything before it is too.
@@ -61,7 +60,7 @@ t.test('on connect: online, valid discovery for the appliance and each account, 
     'homeassistant/device/voicewipe_office/config'], 'the removed account\'s device is gone from the broker');
   for (const m of configs) t.same(validateDiscovery(m.topic, m.payload), [], `${m.topic} passes the rules`);
   t.same(duplicateUniqueIds(configs.map((m) => m.payload)), []);
-  t.equal(json(configs[0]).device.configuration_url, `http://${hostname()}:8733/`, '0.0.0.0 becomes the host name');
+  t.equal(json(configs[0]).device.configuration_url, env.context.publicUrl, 'the status page as people reach it');
   t.notOk(w.latest('voicewipe/gone/state'), 'its retained state is cleared too');
   await until('the published accounts to be remembered', () => JSON.stringify(getSetting(env.context.db, 'mqtt.published_accounts')) === '["kitchen","office"]');
 
@@ -83,7 +82,7 @@ t.test('on connect: online, valid discovery for the appliance and each account, 
 
 t.test('no mqtt block: no MQTT, no errors', async (t) => {
   const env = mqttContext(t, { url: 'mqtt://127.0.0.1:1' });
-  const link = startMqtt({ ...env.context, config: { ...env.context.config, mqtt: undefined } }, 'http://127.0.0.1:8733');
+  const link = startMqtt({ ...env.context, config: { ...env.context.config, mqtt: undefined } });
   t.equal(link.health(), 'disabled');
   await link.stop();
   t.same(env.logged(/MQTT/), []);
@@ -227,7 +226,7 @@ t.test('the link drops mid-run: the will says offline, the run finishes, the tru
   const proxy = await tcpProxy(broker.port);
   t.teardown(() => proxy.close());
   const env = mqttContext(t, { url: proxy.url });
-  let link: MqttLink | undefined = startMqtt(env.context, 'http://127.0.0.1:8733', FAST);
+  let link: MqttLink | undefined = startMqtt(env.context, FAST);
   t.teardown(() => link?.stop());
   const ha = await watch(broker.url, ['voicewipe/#']);
   t.teardown(() => ha.close());

@@ -1,4 +1,4 @@
-// Admin only: a person signs in to a vendor account through the daemon's own browser (src/signin/remote.ts).
+// Admin (or a one-time link's holder, for that account only): a person signs in to a vendor account through the daemon's own browser (src/signin/remote.ts).
 //   POST   /api/signin/:account          open the account's sign-in page        → the sign-in's state
 //   GET    /api/signin/:account          the sign-in's state (polled by the page)
 //   GET    /api/signin/:account/screen   the latest picture of the page (JPEG; 204 before the first or after the end)
@@ -72,7 +72,8 @@ export async function signInRoutes(app: FastifyInstance, { context }: ApiDeps): 
     if (err instanceof SignInError) throw new HttpRefusal(err.status, err.message);
     throw err;
   };
-  const access = { access: 'admin' as const };
+  // The admin, or a browser that opened a one-time sign-in link for this very account (src/http/invite.ts).
+  const access = { access: 'signin' as const };
 
   app.post('/api/signin/:account', { config: access, schema: { params, response: { 200: view, ...errorResponses } } }, async (req) => {
     const { account } = req.params as { account: string };

@@ -8,13 +8,12 @@ import type { AccountResultRow, RunRow } from '../../db/queries.ts';
 import { NEEDS_PERSON } from '../../purge/errors.ts';
 import type { ErrorKind } from '../../purge/errors.ts';
 import { ERROR_HELP } from '../../purge/report.ts';
+import { ACCOUNT_STATES, accountStateFor, actionUrl } from '../../purge/status.ts';
 import type { ApiDeps } from '../app.ts';
 import type { LiveRun, LiveView } from '../live.ts';
 import { publicStatusView } from '../public-view.ts';
 import { errorKind, errorResponses, iso, liveRun, nullableInt, nullableIso, nullableString, runSummary, scheduleState } from '../schemas.ts';
 
-/** An account's state in one word, for the card's colour and words. */
-export type AccountState = 'ok' | 'needs_person' | 'failed' | 'stopped' | 'never_run' | 'disabled' | 'running' | 'waiting';
 
 export function scheduleView(context: DaemonContext) {
   const s = context.scheduler.state();
@@ -73,23 +72,22 @@ export function statusView(context: DaemonContext, live: LiveView, admin: boolea
   const accounts = context.config.accounts.map((account) => {
     const row = states.get(account.id);
     const inRun = running?.accounts.find((a) => a.account_id === account.id);
-    let state: AccountState;
-    if (inRun && (inRun.status === 'running' || inRun.status === 'pending')) state = inRun.status === 'running' ? 'running' : 'waiting';
-    else if (!account.enabled) state = 'disabled';
-    else if (!row || !row.last_status) state = 'never_run';
-    else if (row.last_status === 'ok') state = 'ok';
-    else if (row.last_error_kind && NEEDS_PERSON.has(row.last_error_kind as ErrorKind)) state = 'needs_person';
-    else if (row.last_status === 'failed') state = 'failed';
-    else state = 'stopped';
+    const liveStatus = inRun?.status === 'running' || inRun?.status === 'pending' ? inRun.status : null;
+    const view = accountStateFor(account, row, { live: liveStatus, now, expected_since: context.startedAt });
     return {
       id: account.id, name: account.name, provider: account.provider, enabled: account.enabled, keep_days: account.keep_days,
-      state,
+      state: view.state,
+      problem: view.problem,
+      needs_person: view.needs_person,
+      overdue: view.overdue,
+      who: view.who,
+      action_url: actionUrl(context.publicUrl, account.id, view),
       total_deleted: row?.total_deleted ?? 0,
       last_run_at: iso(row?.last_run_at),
       last_success_at: iso(row?.last_success_at),
       last_status: row?.last_status ?? null,
       last_error_kind: row?.last_error_kind ?? null,
-      help: state === 'ok' ? null : helpFor(row?.last_error_kind ?? null),
+      help: view.help,
       last_result: lastResultView(last.get(account.id)),
       // How the account signs in (app_device / web / person) and when that was last renewed.
       ...signInStatus(context.config.state_dir, account),
@@ -112,14 +110,21 @@ export function statusView(context: DaemonContext, live: LiveView, admin: boolea
 
 const accountSchema = {
   type: 'object',
-  required: ['id', 'name', 'provider', 'enabled', 'keep_days', 'state', 'total_deleted', 'last_run_at', 'last_success_at', 'help', 'last_result'],
+  required: ['id', 'name', 'provider', 'enabled', 'keep_days', 'state', 'problem', 'needs_person', 'overdue', 'action_url', 'total_deleted', 'last_run_at', 'last_success_at', 'help', 'last_result'],
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
     provider: { type: 'string' },
     enabled: { type: 'boolean' },
     keep_days: { type: 'integer' },
-    state: { type: 'string', enum: ['ok', 'needs_person', 'failed', 'stopped', 'never_run', 'disabled', 'running', 'waiting'] },
+    state: { type: 'string', enum: ACCOUNT_STATES },
+    problem: { type: 'boolean' },
+    needs_person: { type: 'boolean' },
+    overdue: { type: 'boolean' },
+    /** Who can fix it, for a visitor who is not the admin. */
+    who: nullableString,
+    /** The status page at this account: its sign-in when it needs a person (`#signin=<id>`), else its card. */
+    action_url: { type: 'string' },
     total_deleted: { type: 'integer' },
     last_run_at: nullableIso,
     last_success_at: nullableIso,
