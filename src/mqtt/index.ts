@@ -132,7 +132,7 @@ export function startMqtt(context: DaemonContext, statusUrl: string, opts: MqttO
     const slot = throttle.get(account.id);
     if (slot?.timer) clearTimeout(slot.timer);
     throttle.set(account.id, { at: Date.now() });
-    publishJson(topics.accountState(t, account.id), accountState(db, account, live.get(account.id), context.config.state_dir), true);
+    publishJson(topics.accountState(t, account.id), accountState(db, account, live.get(account.id)), true);
   }
 
   /** Progress comes many times a second while deleting: at most one state per interval, the last one always. */

@@ -1,6 +1,5 @@
 // What `<base>/state`, `<base>/<account>/state` and the event topics carry: built from the database (the
 // truth that survives restarts) with the run in progress laid over it. Pure reads, no MQTT here.
-import { signInStatus } from '../signin/record.ts';
 import type { AccountConfig } from '../config/types.ts';
 import type { Database } from '../db/open.ts';
 import { listRuns } from '../db/queries.ts';
@@ -73,7 +72,7 @@ export function accountStatus(row: Pick<AccountRow, 'last_status' | 'last_error_
 
 interface LastResult { found: number | null; deleted: number | null; remaining: number | null; error_message: string | null }
 
-export function accountState(db: Database, account: AccountConfig, live: LiveAccount | undefined, stateDir: string): Record<string, unknown> {
+export function accountState(db: Database, account: AccountConfig, live: LiveAccount | undefined): Record<string, unknown> {
   const row = db.prepare('SELECT * FROM accounts WHERE id = ?').get(account.id) as AccountRow | undefined;
   const last = row?.last_run_id == null ? undefined : db.prepare(
     'SELECT found, deleted, remaining, error_message FROM account_results WHERE run_id = ? AND account_id = ?',
@@ -101,7 +100,6 @@ export function accountState(db: Database, account: AccountConfig, live: LiveAcc
     total_deleted: row?.total_deleted ?? 0,
     error_kind: row?.last_error_kind ?? null,
     error_message: clip(last?.error_message),
-    ...signInStatus(stateDir, account),
   };
 }
 
