@@ -125,9 +125,11 @@ export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrows
     context.on('page', (other) => { if (other !== page) void other.close().catch(() => {}); });
     await context.route('**/*', (route: Route) => {
       const request = route.request();
-      if (request.isNavigationRequest() && request.frame().parentFrame() === null && !allowed(request.url(), opts.allowedOrigins)) {
-        return route.abort('blockedbyclient');
-      }
+      if (!request.isNavigationRequest()) return route.fallback();
+      // A pop-up's first navigation has no frame yet: it counts as top level (and the pop-up is closed anyway).
+      let topLevel = true;
+      try { topLevel = request.frame().parentFrame() === null; } catch { /* no frame yet */ }
+      if (topLevel && !allowed(request.url(), opts.allowedOrigins)) return route.abort('blockedbyclient');
       return route.fallback();
     });
     // A route does not see where a redirect leads (nor an error page): the page is taken back at once to the
