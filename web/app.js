@@ -413,6 +413,9 @@
       setText(node, '.f-total', number(account.total_deleted));
       setText(node, '.f-remaining-label', account.keep_days === 0 ? 'Recordings still there' : `Still older than ${plural(account.keep_days, 'day', 'days')}`);
       setText(node, '.f-remaining', r ? number(r.remaining) + (r.pending ? ` (+${number(r.pending)} going)` : '') : '–');
+      // How the account signs in (issue 14) and when that was last renewed.
+      const method = { app_device: 'as the Alexa app (device "voicewipe")', web: 'with the password', person: 'by you, once' }[account.signin_method] ?? '–';
+      setText(node, '.f-signin', account.signin_renewed_at ? `${method}, renewed ${ago(account.signin_renewed_at)}` : method);
       const next = !account.enabled ? 'not scheduled (switched off in the config)'
         : !s.schedule.enabled ? 'nightly purge switched off'
           : s.schedule.next_run_at ? when(s.schedule.next_run_at) : 'on schedule';

@@ -125,15 +125,20 @@ export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrows
     context.on('page', (other) => { if (other !== page) void other.close().catch(() => {}); });
     await context.route('**/*', (route: Route) => {
       const request = route.request();
-      if (request.isNavigationRequest() && request.frame().parentFrame() === null && !allowed(request.url(), opts.allowedOrigins)) {
-        return route.abort('blockedbyclient');
-      }
+      if (!request.isNavigationRequest()) return route.fallback();
+      // A pop-up's first navigation has no frame yet: it counts as top level (and the pop-up is closed anyway).
+      let topLevel = true;
+      try { topLevel = request.frame().parentFrame() === null; } catch { /* no frame yet */ }
+      if (topLevel && !allowed(request.url(), opts.allowedOrigins)) return route.abort('blockedbyclient');
       return route.fallback();
     });
-    // A route does not see where a redirect leads: a page that lands elsewhere is taken back at once.
+    // A route does not see where a redirect leads (nor an error page): the page is taken back at once to the
+    // last allowed page it showed.
+    let lastAllowed: string | undefined;
     page.on('framenavigated', (frame) => {
-      if (frame !== page.mainFrame() || allowed(frame.url(), opts.allowedOrigins)) return;
-      void page.goBack({ waitUntil: 'commit' }).then((back) => back ?? page.goto('about:blank')).catch(() => {});
+      if (frame !== page.mainFrame()) return;
+      if (allowed(frame.url(), opts.allowedOrigins)) { if (frame.url() !== 'about:blank') lastAllowed = frame.url(); return; }
+      void page.goto(lastAllowed ?? 'about:blank', { waitUntil: 'commit' }).catch(() => {});
     });
     return { context, page, pid, sandboxed, close };
   } catch (err) {

@@ -6,6 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { AccountConfig } from '../config/types.ts';
 import type { Provider } from '../providers/types.ts';
 import { amazonHosts, authorizationCode, exchangeForCookies, newPkce, newSerial, oauthSignInUrl, registerDevice } from './app-device.ts';
+import { defaultMethod } from './record.ts';
 import type { SignInRecords } from './record.ts';
 
 /** The origins a person's sign-in page may navigate to (top level). */
@@ -33,7 +34,7 @@ export async function startPersonFlow(account: AccountConfig, provider: Provider
   const record = records.load(account.id);
   // One serial per account, for good: every later sign-in re-registers the same device.
   const serial = record?.device?.serial ?? newSerial();
-  if (!record?.device) records.update(account.id, { method: record?.method ?? (account.password ? 'web' : 'person'), device: { serial } });
+  if (!record?.device) records.update(account.id, { method: record?.method ?? defaultMethod(account), device: { serial } });
   const pkce = newPkce();
   let landed = false;
   // Amazon reaches the landing page by a redirect, which a Playwright route never sees: watch the requests.
