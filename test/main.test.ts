@@ -25,7 +25,7 @@ t.test('the daemon serves /healthz and stops cleanly on SIGTERM', async (t) => {
   child.stdout.on('data', (d) => { out += d; });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   t.teardown(() => { child.kill('SIGKILL'); });
-  const res = await waitForHealth(`http://127.0.0.1:${port}/healthz`, 10_000);
+  const res = await waitForHealth(`http://127.0.0.1:${port}/healthz`, 60_000);
   t.equal(res.status, 200);
   t.match(await res.json(), { status: 'ok', db: 'ok', mqtt: 'disabled', version: /^\d+\.\d+\.\d+/ });
   const stopAsked = Date.now();

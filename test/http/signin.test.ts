@@ -20,7 +20,7 @@ const sim = await startSimulator({
 });
 t.teardown(() => sim.close());
 const dir = t.testdir();
-const config = simConfig(sim, dir, { accounts: [{ sim: 'nest', keep_days: 14 }], names: { nest: 'Living-room Nest' } });
+const config = simConfig(sim, dir, { accounts: [{ sim: 'nest', keep_days: 14 }], names: { nest: 'Living-room Nest' }, http: 'public_status: true' });
 const logs: string[] = [];
 const daemon = await startDaemon(config, quietLogger(logs), { runner: TEST_RUNNER, now: () => sim.control.now() });
 t.teardown(() => daemon.close());
