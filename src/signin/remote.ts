@@ -5,6 +5,7 @@
 // through. The browser is an ordinary Chromium process (browser/person.ts) that Google accepts; Amazon's sign-in
 // registers voicewipe as an Alexa-app device on the way (person-flow.ts). When the provider recognises the
 // signed-in page, the browser state goes to the session vault and the browser closes. Nothing typed is logged.
+import { prefillEmail } from './prefill.ts';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { AccountConfig, Config } from '../config/types.ts';
 import { localeFor } from '../browser/identity.ts';
@@ -155,6 +156,8 @@ export class RemoteSignIns {
     });
     await active.cdp.send('Page.startScreencast', { format: 'jpeg', quality: 70, maxWidth: WIDTH, maxHeight: HEIGHT });
     await active.page.goto(start, { waitUntil: 'domcontentloaded' });
+    // The person (often on a phone) starts at the password: the account's e-mail is typed where the page asks.
+    await prefillEmail(active.page, active.account.email).catch(() => false);
     if (active.view.state !== 'starting') return; // cancelled while the page opened
     active.view.state = 'waiting_for_person';
     active.view.message = 'waiting for you to sign in';

@@ -56,8 +56,7 @@ t.test('the admin signs in to Google through the status page; the purge that fol
   await page.locator('.card[data-account="nest"] .sign-in-one').click();
   await page.locator('#remote-screen').waitFor({ state: 'visible', timeout: 20_000 });
 
-  await clickPicture(page, await fieldAt('#identifierId'));
-  await page.keyboard.type('nest@example.com');
+  await clickPicture(page, await fieldAt('#identifierId')); // the e-mail is filled in already
   await page.keyboard.press('Enter');
   await clickPicture(page, await fieldAt('#password'));
   await page.waitForTimeout(700); // the picture catches up with the password page
