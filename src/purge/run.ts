@@ -14,6 +14,7 @@ import { cutoffFor } from './cutoff.ts';
 import { NEEDS_PERSON, PAUSES, PurgeError, RETRYABLE, classify } from './errors.ts';
 import type { AccountResult, Phase, PurgeEvents, RunStatus, Trigger } from './events.ts';
 import { takePurgeLock } from './lock.ts';
+import { redactUrls } from './redact.ts';
 import type { Recorder } from './recorder.ts';
 import { lostKept, describeLost } from './survivors.ts';
 
@@ -230,7 +231,7 @@ export class PurgeRunner {
       } catch (err) {
         lastError = signal.aborted ? classify(signal.reason) : classify(err);
         evidenceDir = (err as { evidenceDir?: string }).evidenceDir ?? null;
-        log.warn({ kind: lastError.kind, attempt: attempts, message: lastError.message }, 'account attempt failed');
+        log.warn({ kind: lastError.kind, attempt: attempts, message: redactUrls(lastError.message) }, 'account attempt failed');
         if (signal.aborted || NEEDS_PERSON.has(lastError.kind)) break;
         const wait = this.retryWait(lastError, attempts);
         if (wait === undefined) break;
@@ -239,14 +240,16 @@ export class PurgeRunner {
         if (signal.aborted) { lastError = classify(signal.reason); break; }
       }
     }
+    // What is stored and published (SQLite, API, MQTT, events) carries no URL query: tokens and codes live there.
+    const errorMessage = redactUrls(lastError?.message ?? null);
     if (lastError?.kind === 'bad_credentials') this.deps.vault.drop(account.id);
     if (lastError && PAUSES.has(lastError.kind)) {
-      this.deps.recorder.pause(account, lastError.message, this.now());
-      events.emit('account_paused', { run_id: runId, account_id: account.id, message: lastError.message, at: this.now() });
-      log.error({ kind: lastError.kind, message: lastError.message }, 'purges of this account are paused until a person acknowledges');
+      this.deps.recorder.pause(account, errorMessage ?? lastError.kind, this.now());
+      events.emit('account_paused', { run_id: runId, account_id: account.id, message: errorMessage ?? lastError.kind, at: this.now() });
+      log.error({ kind: lastError.kind, message: errorMessage }, 'purges of this account are paused until a person acknowledges');
     }
     if (lastError && NEEDS_PERSON.has(lastError.kind)) {
-      events.emit('needs_login', { run_id: runId, account_id: account.id, error_kind: lastError.kind, message: lastError.message, at: this.now() });
+      events.emit('needs_login', { run_id: runId, account_id: account.id, error_kind: lastError.kind, message: errorMessage ?? '', at: this.now() });
     }
     const inv = progress.inventory;
     const result: AccountResult = {
@@ -263,7 +266,7 @@ export class PurgeRunner {
       oldest_at: inv?.oldest_at ?? null,
       newest_at: inv?.newest_at ?? null,
       error_kind: lastError?.kind ?? null,
-      error_message: lastError?.message ?? null,
+      error_message: errorMessage,
       attempts,
       started_at: startedAt,
       finished_at: this.now(),
