@@ -19,7 +19,7 @@ const STATE_COLOURS = {
 };
 const REFRESH_MS = 30_000;
 
-function escape(text) {
+function escapeHtml(text) {
   return String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
@@ -153,19 +153,19 @@ class VoicewipeCard extends HTMLElement {
       const signIn = attrs.needs_person && httpUrl(attrs.action_url);
       const lines = [];
       if (value !== 'disabled' && value !== 'unavailable') {
-        lines.push(`last purge ${escape(relative(attrs.last_success_at, now))} · ${escape(Number(attrs.total_deleted ?? 0).toLocaleString())} deleted in total`);
+        lines.push(`last purge ${escapeHtml(relative(attrs.last_success_at, now))} · ${escapeHtml(Number(attrs.total_deleted ?? 0).toLocaleString())} deleted in total`);
       }
       const help = value === 'unavailable' ? '' : attrs.help;
-      return `<div class="row" data-account="${escape(a.id)}" data-state="${escape(value)}" style="--state:${colour}">
-        <button class="name" data-more="${escape(a.status)}" aria-label="${escape(name)}: details">
-          <span class="title"><span class="dot" aria-hidden="true"></span>${escape(name)}</span>
-          <span class="state">${escape(STATE_WORDS[value] ?? value)}${attrs.overdue && value !== 'disabled' ? ' · overdue' : ''}</span>
+      return `<div class="row" data-account="${escapeHtml(a.id)}" data-state="${escapeHtml(value)}" style="--state:${colour}">
+        <button class="name" data-more="${escapeHtml(a.status)}" aria-label="${escapeHtml(name)}: details">
+          <span class="title"><span class="dot" aria-hidden="true"></span>${escapeHtml(name)}</span>
+          <span class="state">${escapeHtml(STATE_WORDS[value] ?? value)}${attrs.overdue && value !== 'disabled' ? ' · overdue' : ''}</span>
           ${lines.map((l) => `<span class="sub">${l}</span>`).join('')}
-          ${help ? `<span class="help">${escape(help)}</span>` : ''}
+          ${help ? `<span class="help">${escapeHtml(help)}</span>` : ''}
         </button>
         <div class="actions">
-          ${signIn ? `<a class="action primary" href="${escape(signIn)}" target="_blank" rel="noopener">Sign in</a>` : ''}
-          ${a.purge && value !== 'disabled' ? `<button class="action" data-press="${escape(a.purge)}" ${running || value === 'unavailable' ? 'disabled' : ''}>Purge now</button>` : ''}
+          ${signIn ? `<a class="action primary" href="${escapeHtml(signIn)}" target="_blank" rel="noopener">Sign in</a>` : ''}
+          ${a.purge && value !== 'disabled' ? `<button class="action" data-press="${escapeHtml(a.purge)}" ${running || value === 'unavailable' ? 'disabled' : ''}>Purge now</button>` : ''}
         </div>
       </div>`;
     }).join('');
@@ -192,9 +192,9 @@ class VoicewipeCard extends HTMLElement {
         .action[disabled] { opacity: 0.6; cursor: default; }
         .empty { color: var(--secondary-text-color); padding: 8px 0; }
       </style>
-      <ha-card header="${escape(this.config.title)}"><div class="card-content">
-        ${head || purgeAll ? `<div class="head"><span class="next">${escape(head)}</span>
-          ${purgeAll ? `<button class="action" data-press="${escape(appliance.purgeAll)}" ${running ? 'disabled' : ''}>Purge all now</button>` : ''}</div>` : ''}
+      <ha-card header="${escapeHtml(this.config.title)}"><div class="card-content">
+        ${head || purgeAll ? `<div class="head"><span class="next">${escapeHtml(head)}</span>
+          ${purgeAll ? `<button class="action" data-press="${escapeHtml(appliance.purgeAll)}" ${running ? 'disabled' : ''}>Purge all now</button>` : ''}</div>` : ''}
         ${rows || '<div class="empty">No voicewipe accounts found: is voicewipe connected to Home Assistant over MQTT?</div>'}
       </div></ha-card>`;
     for (const button of this.shadowRoot.querySelectorAll('[data-press]')) {

@@ -18,6 +18,16 @@ if (tsc.status === 0) {
   console.log('typecheck: FAILED');
 }
 
+// The linter (Biome, rules in biome.jsonc): unused imports and variables, floating promises, exhaustive switches.
+const lint = spawnSync(process.execPath, ['node_modules/@biomejs/biome/bin/biome', 'lint', '--colors=off', '.'], { cwd: root, encoding: 'utf8' });
+if (lint.status === 0) {
+  console.log('lint: ok');
+} else {
+  failedChecks++;
+  process.stdout.write(lint.stdout + lint.stderr);
+  console.log('lint: FAILED');
+}
+
 mkdirSync(`${root}.tap`, { recursive: true });
 const raw = createWriteStream(`${root}.tap/last-run.tap`);
 const tap = spawn(process.execPath, ['node_modules/tap/dist/esm/run.mjs', '-R', 'tap', ...extraArgs],

@@ -89,7 +89,7 @@ function homePage(ctx: Ctx): void {
 /** Google needs both: a live SID and the OSID minted for My Activity. */
 function googleActivitySession(ctx: Ctx): Session | undefined {
   const s = googleSession(ctx);
-  return s && s.osid && ctx.cookies.OSID === s.osid ? s : undefined;
+  return s?.osid && ctx.cookies.OSID === s.osid ? s : undefined;
 }
 
 function refuse(ctx: Ctx, status: 429 | 503, retryAfterSeconds?: number): void {

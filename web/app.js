@@ -196,7 +196,7 @@
     const source = new EventSource('/api/events');
     view.events = source;
     // After a reconnect events may have been missed: read the whole state again.
-    source.addEventListener('open', () => { if (view.eventsOpened) refreshStatus(); view.eventsOpened = true; });
+    source.addEventListener('open', () => { if (view.eventsOpened) void refreshStatus(); view.eventsOpened = true; });
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (e) => {
         let payload;
@@ -226,7 +226,7 @@
           run_id: e.run_id, trigger: e.trigger, dry_run: e.dry_run, started_at: e.at,
           accounts: e.accounts.map((id) => ({ account_id: id, status: 'pending', phase: null, found: null, deleted: null, remaining: null, error_kind: null, needs_person: false })),
         };
-        refreshStatus();
+        void refreshStatus();
         break;
       case 'account_started': {
         const a = liveAccount(e.run_id, e.account_id);
@@ -250,13 +250,13 @@
       case 'account_finished': {
         const a = liveAccount(e.run_id, e.result.account_id);
         if (a) Object.assign(a, { status: e.result.status, phase: null, found: e.result.found, deleted: e.result.deleted, remaining: e.result.remaining, error_kind: e.result.error_kind });
-        refreshStatus();
+        void refreshStatus();
         break;
       }
       case 'run_finished':
         view.status.running = null;
-        refreshStatus();
-        refreshRuns();
+        void refreshStatus();
+        void refreshRuns();
         if (view.admin) notice(`Run #${e.run_id} finished: ${RUN_WORDS[e.status] ?? e.status}${e.dry_run ? ' (dry run)' : ''}, ${plural(e.deleted, 'recording', 'recordings')} deleted.`, e.status === 'ok' ? 'ok' : 'error');
         break;
     }
@@ -370,7 +370,7 @@
     $('.check-one', node).addEventListener('click', () => checkPage(account));
     $('.sign-in-one', node).addEventListener('click', () => window.voicewipeSignIn.open(account.id, account.name, () => {
       notice(`${account.name}: signed in. A purge of this account has started.`, 'ok');
-      refreshStatus();
+      void refreshStatus();
     }));
     $('.invite-one', node).addEventListener('click', () => makeInvite(account.id));
     view.cards.set(account.id, node);
@@ -593,7 +593,7 @@
     const what = body.account ? accountName(body.account) : 'all accounts';
     if (res.status === 202) {
       notice(`${body.dry_run ? 'Dry run' : 'Purge'} of ${what} started (run #${res.data.run_id}).`, 'ok');
-      refreshStatus();
+      void refreshStatus();
     } else if (res.status === 409) {
       notice(`A purge is already running${res.data?.run_id ? ` (run #${res.data.run_id})` : ''}: wait for it to finish.`, 'error');
     } else if (res.status === 401) {
@@ -655,7 +655,7 @@
     if (view.events) { view.events.close(); view.events = null; }
     await refreshStatus();
     await refreshRuns();
-    followLink();
+    void followLink();
   }
 
   async function signOut() {
@@ -682,7 +682,7 @@
     $('#link-panel').hidden = true;
     window.voicewipeSignIn.open(id, name ?? accountName(id), () => {
       notice(`${name ?? accountName(id)}: signed in. A purge of this account has started.`, 'ok');
-      if (view.status) refreshStatus();
+      if (view.status) void refreshStatus();
     });
   }
 
@@ -749,7 +749,7 @@
     $('#schedule-switch').addEventListener('click', toggleSchedule);
     $('#more-runs').addEventListener('click', () => {
       view.shown += 20;
-      if (view.runs.length < view.shown && view.nextBefore) refreshRuns(true); else renderHistory();
+      if (view.runs.length < view.shown && view.nextBefore) void refreshRuns(true); else renderHistory();
     });
     let resizeTimer;
     window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(renderChart, 150); });
@@ -760,10 +760,10 @@
       try { await navigator.clipboard.writeText(field.value); notice('Link copied.', 'ok'); } catch { field.select(); }
     });
     window.addEventListener('hashchange', followLink);
-    refreshStatus().then(() => { if (view.status) refreshRuns(); followLink(); });
+    void refreshStatus().then(() => { if (view.status) void refreshRuns(); void followLink(); });
     // The events keep the page current; this catches what a sleeping phone missed, and moves "next run".
-    setInterval(() => { if (document.visibilityState === 'visible' && view.status) refreshStatus(); }, 30_000);
-    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && view.status) { refreshStatus(); refreshRuns(); } });
+    setInterval(() => { if (document.visibilityState === 'visible' && view.status) void refreshStatus(); }, 30_000);
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && view.status) { void refreshStatus(); void refreshRuns(); } });
   }
 
   start();

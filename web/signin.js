@@ -55,7 +55,7 @@
     current.typeTimer = setTimeout(flushTyped, 60);
   }
   function flushTyped() {
-    if (!current || !current.typed) return;
+    if (!current?.typed) return;
     const text = current.typed;
     current.typed = '';
     for (let i = 0; i < text.length; i += 200) send({ type: 'type', text: text.slice(i, i + 200) });
@@ -63,7 +63,7 @@
 
   function refreshPicture() {
     // Only while the browser is there and has drawn something: no requests that can only answer 404.
-    if (!current || !current.drawn) return;
+    if (!current?.drawn) return;
     const img = $('#remote-screen');
     const next = new Image();
     next.onload = () => { if (current) { img.src = next.src; img.hidden = false; } };
@@ -144,11 +144,11 @@
       button.addEventListener('click', () => send({ type: 'scroll', dy: Number(button.dataset.remoteScroll) }));
     }
     $('#remote-cancel').addEventListener('click', () => {
-      if (current) call(base(current.id), 'DELETE');
+      if (current) void call(base(current.id), 'DELETE');
       stop(false);
       $('#remote-dialog').close();
     });
-    $('#remote-dialog').addEventListener('close', () => { if (current) { call(base(current.id), 'DELETE'); stop(false); } });
+    $('#remote-dialog').addEventListener('close', () => { if (current) { void call(base(current.id), 'DELETE'); stop(false); } });
   }
 
   window.voicewipeSignIn = { open };

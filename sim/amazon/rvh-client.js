@@ -4,7 +4,7 @@
 // (cfg.variant) decides the filter depth, the date fields and their order, the Apply button and the page kind.
 // Time zone: the browser's local time decides day boundaries (as on the real site); `serverNow` aligns the
 // page's clock with the simulator's (which tests may move).
-(function () {
+(() => {
   'use strict';
   const cfg = JSON.parse(document.getElementById('rvh-config').textContent);
   const C = cfg.classes;
@@ -216,7 +216,7 @@
   function tryApply(loud) {
     const s = parseTyped(startField.value);
     const e = parseTyped(endField.value);
-    if (isNaN(s) || isNaN(e) || e < s) {
+    if (Number.isNaN(s) || Number.isNaN(e) || e < s) {
       if (loud || !V.apply) dateError.textContent = T.badDates;
       return;
     }
@@ -230,7 +230,7 @@
   // ---- a react-datepicker-like calendar ----
   function openCalendar(input) {
     const t = parseTyped(input.value);
-    const base = isNaN(t) ? now() : t;
+    const base = Number.isNaN(t) ? now() : t;
     const d = new Date(base);
     calendarFor = input;
     calendarMonth = new Date(d.getFullYear(), d.getMonth(), 1).getTime();
@@ -316,7 +316,7 @@
     list.textContent = '';
     lastSection = null;
     setDeleteAll(false);
-    loadMore();
+    void loadMore();
   }
 
   function setDeleteAll(enabled) {
@@ -329,7 +329,7 @@
 
   function setMessage(text, retry) {
     message.textContent = text;
-    if (retry) message.append(' ', el('button', { type: 'button', class: 'link-button', text: T.retry, on: { click: () => { loading = false; loadMore(); } } }));
+    if (retry) message.append(' ', el('button', { type: 'button', class: 'link-button', text: T.retry, on: { click: () => { loading = false; void loadMore(); } } }));
   }
 
   async function send(path, body) {
@@ -356,7 +356,7 @@
     try {
       const q = '?startTime=' + filter.start + '&endTime=' + filter.end + (cfg.listStyle === 'v2' ? '&recordType=VOICE_HISTORY' : '');
       res = await send(cfg.listPath + q, { previousRequestToken: cursor });
-    } catch (e) {
+    } catch (_e) {
       if (gen === generation) { loading = false; setMessage(T.error, true); }
       return;
     }
@@ -382,7 +382,7 @@
 
   // Observing anew makes the observer report the current state once, so a list end that stayed in view while a
   // page was loading still loads the next one (a plain observer only reports changes).
-  const listEnd = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); });
+  const listEnd = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) void loadMore(); });
   function watchListEnd() { listEnd.unobserve(message); listEnd.observe(message); }
   listEnd.observe(message);
 
@@ -398,7 +398,7 @@
     if (r.utteranceType === 'WAKE_WORD_ONLY') return T.noText;
     if (r.utteranceType === 'FALSE_WAKE_WORD') return T.notIntended;
     const item = (r.voiceHistoryRecordItems || []).find((i) => i.recordItemType === 'CUSTOMER_TRANSCRIPT');
-    return item && item.transcriptText ? '“' + item.transcriptText + '”' : T.noText;
+    return item?.transcriptText ? '“' + item.transcriptText + '”' : T.noText;
   }
 
   function renderRecord(r) {
@@ -464,7 +464,7 @@
         shown--;
         toast(T.deletedActivity);
         if (shown <= 0 && done) { setMessage(T.none); setDeleteAll(false); }
-      } catch (err) {
+      } catch (_err) {
         button.disabled = false;
         toast(T.deleteFailed);
       }
@@ -489,7 +489,7 @@
       shown--;
       toast(T.deletedOne);
       if (shown <= 0 && done) { setMessage(T.none); setDeleteAll(false); }
-    } catch (e) {
+    } catch (_e) {
       if (button) button.disabled = false;
       toast(T.deleteFailed);
     }
@@ -512,7 +512,7 @@
         setMessage(T.none);
         setDeleteAll(false);
         toast(T.deletedAll);
-      } catch (e) {
+      } catch (_e) {
         close();
         toast(T.deleteFailed);
       }
@@ -535,5 +535,5 @@
 
   markChecked(filter.key);
   setDeleteAll(false);
-  loadMore();
+  void loadMore();
 })();

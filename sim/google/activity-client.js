@@ -2,7 +2,7 @@
 // Renders the bootstrap data (AF_initDataCallback ds:1), loads more through batchexecute as the end of the list
 // scrolls into view, and deletes through the page's RPCs. Like Google's, its buttons ignore untrusted
 // (script-dispatched) clicks: only real input events count.
-(function () {
+(() => {
   'use strict';
   const cfg = JSON.parse(document.getElementById('ma-config').textContent);
   const T = cfg.texts;
@@ -38,7 +38,8 @@
   }
 
   async function rpc(id, args) {
-    const params = new URLSearchParams({ rpcids: id, 'source-path': cfg.sourcePath, 'f.sid': wiz.FdrFJe, bl: wiz.cfb2h, hl: 'en', _reqid: String(reqid += 100000), rt: 'c' });
+    reqid += 100000;
+    const params = new URLSearchParams({ rpcids: id, 'source-path': cfg.sourcePath, 'f.sid': wiz.FdrFJe, bl: wiz.cfb2h, hl: 'en', _reqid: String(reqid), rt: 'c' });
     const body = new URLSearchParams({ 'f.req': JSON.stringify([[[id, JSON.stringify(args), null, 'generic']]]), at: wiz.SNlM0e });
     const res = await fetch(cfg.rpcPath + '?' + params, { method: 'POST', credentials: 'same-origin',
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', 'x-same-domain': '1' }, body: body.toString() });
@@ -125,14 +126,14 @@
     loading = true;
     try {
       renderPage(await rpc(cfg.rpc.list, listArgs(cursor)));
-    } catch (e) {
+    } catch (_e) {
       status.textContent = T.error;
     }
     loading = false;
-    if (cursor && visible(status)) loadMore();
+    if (cursor && visible(status)) void loadMore();
   }
   function visible(e) { const r = e.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom >= 0; }
-  new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) loadMore(); }).observe(status);
+  new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) void loadMore(); }).observe(status);
 
   // The page pages on with its own start-up request (product filter included), only the cursor changes.
   function listArgs(c) {
@@ -146,7 +147,7 @@
     days.clear();
     cursor = null;
     status.textContent = T.loading;
-    try { renderPage(await rpc(cfg.rpc.list, listArgs(null))); } catch (e) { status.textContent = T.error; }
+    try { renderPage(await rpc(cfg.rpc.list, listArgs(null))); } catch (_e) { status.textContent = T.error; }
   }
 
   function snackbar(text) {
@@ -167,7 +168,7 @@
         wrapper.remove();
         dropEmptyDays();
         snackbar(T.itemDeleted);
-      } catch (e) { snackbar(T.error); }
+      } catch (_e) { snackbar(T.error); }
     };
     if (!cfg.itemConfirm) return go();
     // Seen 2026-06: the trash opens a small confirmation with its own Delete button.
@@ -176,7 +177,7 @@
     overlay.append(el('div', { class: cfg.cls.dialog, role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Delete activity item?' }, [
       el('h2', { text: 'Delete activity item?' }), el('p', { text: title }),
       el('div', { class: 'ma-dialog-actions' }, [el('button', { type: 'button', class: 'ma-text-button', text: T.cancel, onclick: close }),
-        el('button', { type: 'button', class: 'ma-filled-button', text: T.deleteConfirm, onclick: () => { close(); go(); } })])]));
+        el('button', { type: 'button', class: 'ma-filled-button', text: T.deleteConfirm, onclick: () => { close(); void go(); } })])]));
     document.body.append(overlay);
   }
 
@@ -221,7 +222,7 @@
       // The `before-lost` trap: the Before field keeps showing what was typed, but only its calendar sets a date.
       if (cfg.dateTyping === 'before-lost' && label === T.before) return;
       const t = parseTyped(input.value);
-      if (!isNaN(t)) field.value = t;
+      if (!Number.isNaN(t)) field.value = t;
       show();
     });
     const calendar = el('div', { class: 'ma-calendar', hidden: true });
@@ -275,7 +276,7 @@
       ];
       step(T.deleteTitle, [el('div', { role: 'menu', class: 'ma-options' }, options.map(([label, make]) =>
         el('button', { type: 'button', role: 'menuitem', class: 'ma-option', text: label,
-          onclick: () => { if (make) { range = make(); products(); } else custom(); } })))], [cancel()]);
+          onclick: () => { if (make) { range = make(); void products(); } else custom(); } })))], [cancel()]);
     }
     function custom() {
       const after = dateField(T.after, 'ma-after');
@@ -291,7 +292,7 @@
             start: s === null ? 0 : s, end: e === null ? now() : addDays(e, 1) - 1,
             text: s !== null && e !== null ? fmt(s) + ' – ' + fmt(e) : s !== null ? 'Since ' + fmt(s) : 'Until ' + fmt(e),
           };
-          products();
+          void products();
         } })]);
     }
     function products() {
@@ -306,7 +307,7 @@
         [cancel(), el('button', { type: 'button', class: 'ma-filled-button', text: T.next, onclick: () => {
           const chosen = boxes.filter((b) => b[0].checked).map((b) => b[0].value);
           if (!chosen.length) { error.textContent = 'Choose at least one product'; return; }
-          confirmDelete(chosen, chosen.length === cfg.products.length);
+          void confirmDelete(chosen, chosen.length === cfg.products.length);
         } })]);
     }
     async function confirmDelete(chosen, all) {
@@ -314,18 +315,18 @@
       const names = cfg.dialog === 'mislabelled' ? cfg.productName : all && cfg.dialog === 'all-products' ? 'All products'
         : cfg.products.filter((p) => chosen.includes(p.code)).map((p) => p.name).join(', ');
       let count = 0;
-      try { count = (await rpc(cfg.rpc.removeRange, [range.start * 1000, range.end * 1000 + 999, chosen, true]))[0]; } catch (e) { count = -1; }
+      try { count = (await rpc(cfg.rpc.removeRange, [range.start * 1000, range.end * 1000 + 999, chosen, true]))[0]; } catch (_e) { count = -1; }
       const lines = [el('p', { class: 'ma-summary', text: 'Products: ' + names }), el('p', { class: 'ma-summary', text: 'Dates: ' + range.text })];
       // A range with nothing in it offers no Delete button.
       if (count === 0) return step(T.confirmTitle, [...lines, el('p', { text: 'No activity to delete in this range.' })], [cancel()]);
       step(T.confirmTitle, lines, [cancel(),
         el('button', { type: 'button', class: 'ma-filled-button ma-danger', text: T.deleteConfirm, onclick: async (ev) => {
           ev.target.disabled = true;
-          try { await deleteRange(range.start, range.end, false, chosen); done(); } catch (e) { step(T.error, [], [el('button', { type: 'button', class: 'ma-text-button', text: T.gotIt, onclick: close })]); }
+          try { await deleteRange(range.start, range.end, false, chosen); done(); } catch (_e) { step(T.error, [], [el('button', { type: 'button', class: 'ma-text-button', text: T.gotIt, onclick: close })]); }
         } })]);
     }
     function done() {
-      step(T.doneTitle, [el('p', { text: T.doneText })], [el('button', { type: 'button', class: 'ma-filled-button', text: T.gotIt, onclick: () => { close(); reload(); } })]);
+      step(T.doneTitle, [el('p', { text: T.doneText })], [el('button', { type: 'button', class: 'ma-filled-button', text: T.gotIt, onclick: () => { close(); void reload(); } })]);
     }
     choose();
   }

@@ -317,7 +317,7 @@ export class PurgeRunner {
     if (saved.problem) log.warn(saved.problem);
     this.keeper.checkSignedInOnce(account, saved.state);
     phase('starting_browser');
-    if (!browserHolder.current || !browserHolder.current.browser.isConnected()) {
+    if (!browserHolder.current?.browser.isConnected()) {
       await browserHolder.current?.close().catch(() => {});
       browserHolder.current = undefined;
       try {

@@ -15,7 +15,7 @@ const LIMIT_MS = 10 * 60_000;
 
 export async function loginWithWindow(config: Config, accountId: string, out: NodeJS.WritableStream): Promise<number> {
   const account = config.accounts.find((a) => a.id === accountId);
-  if (!account || !account.enabled) {
+  if (!account?.enabled) {
     out.write(`voicewipe login: no enabled account "${accountId}" in the config\n`);
     return 2;
   }

@@ -195,7 +195,7 @@ export class RemoteSignIns {
   /** Passes one action of the person to the page. */
   async input(accountId: string, action: SignInInput): Promise<void> {
     const active = this.sessions.get(accountId);
-    if (!active || active.view.state !== 'waiting_for_person' || !active.page) throw new SignInError('no sign-in is open for this account', 409);
+    if (active?.view.state !== 'waiting_for_person' || !active.page) throw new SignInError('no sign-in is open for this account', 409);
     active.lastInputAt = Date.now();
     const page = active.page;
     switch (action.type) {

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { startSimulator } from '../../sim/server.ts';
 import { CHROMIUM_ARGS, findChromium } from '../../src/browser/chromium.ts';
 import { startDaemon } from '../../src/main.ts';
-import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
+import { cutoffFor } from '../../src/purge/run.ts';
 import { waitFor } from '../helpers/daemon.ts';
 import { TEST_RUNNER } from '../helpers/purge.ts';
 import { quietLogger, simConfig } from './env.ts';

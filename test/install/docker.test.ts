@@ -156,7 +156,7 @@ t.test('Mosquitto: logins required, not published unless the user asks', async (
   const mq = compose.services.mosquitto;
   const vw = compose.services.voicewipe;
   t.notOk(mq.ports, 'the broker is not published on the host (a commented ports block says how)');
-  t.match(readFileSync(join(ROOT, 'docker/compose.yaml'), 'utf8'), /^ {4}# ports:\n {4}#   - "1883:1883"$/m);
+  t.match(readFileSync(join(ROOT, 'docker/compose.yaml'), 'utf8'), /^ {4}# ports:\n {4}# {3}- "1883:1883"$/m);
   const conf = readFileSync(join(ROOT, 'docker/mosquitto.conf'), 'utf8');
   t.match(conf, /^allow_anonymous false$/m);
   t.notMatch(conf, /^allow_anonymous true/m);

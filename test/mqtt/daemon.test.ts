@@ -5,7 +5,7 @@
 import t from 'tap';
 import { loadConfig, formatProblem } from '../../src/config/load.ts';
 import { startDaemon } from '../../src/main.ts';
-import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
+import { cutoffFor } from '../../src/purge/run.ts';
 import { writeSimConfig } from '../../sim/config.ts';
 import { startSimulator } from '../../sim/server.ts';
 import { startBroker, watch } from '../helpers/mosquitto.ts';

@@ -31,7 +31,7 @@ async function setup(t: Test, opts: MqttOptions = FAST, before?: (env: TestConte
   return { broker, env, link };
 }
 
-const json = (m: Seen | undefined) => (m && m.payload ? JSON.parse(m.payload) : undefined);
+const json = (m: Seen | undefined) => (m?.payload ? JSON.parse(m.payload) : undefined);
 /** A fresh subscriber: what a Home Assistant that starts now would read (retained messages only). */
 async function retained(t: Test, url: string, topics: string[], expect: string[]): Promise<Watcher> {
   const w = await watch(url, topics);

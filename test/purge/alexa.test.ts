@@ -1,6 +1,6 @@
 // The purge of Alexa accounts end to end: real Chromium, the simulator, the real SQLite recorder.
 import t from 'tap';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../../sim/server.ts';
 import { readEvidence } from '../../src/browser/evidence.ts';

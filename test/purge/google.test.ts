@@ -1,8 +1,7 @@
 // The Google Assistant/Gemini purge end to end: real Chromium against the simulated My Activity.
 import t from 'tap';
-import { join } from 'node:path';
 import { startSimulator } from '../../sim/server.ts';
-import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
+import { cutoffFor } from '../../src/purge/run.ts';
 import { personSignsInToGoogle } from '../helpers/google-signin.ts';
 import { purgeEnv } from '../helpers/purge.ts';
 

@@ -89,7 +89,7 @@ t.test('catch-up: owed after a missed night or an interrupted run, not otherwise
   insert.run('schedule', 'ok', now - 2 * DAY_MS);
   t.equal(scheduler.missedNight(), true, 'last finished two nights ago: missed');
   insert.run('manual', 'failed', now - 60_000);
-  t.equal(scheduler.missedNight(), now - 60_000 < lastCron(now) ? true : false, 'a run a minute ago settles it unless 03:30 passed since');
+  t.equal(scheduler.missedNight(), now - 60_000 < lastCron(now), 'a run a minute ago settles it unless 03:30 passed since');
   insert.run('schedule', 'interrupted', now - 30_000);
   t.equal(scheduler.missedNight(), now - 60_000 < lastCron(now), 'an interrupted run does not count as finished');
 });
