@@ -170,6 +170,7 @@
   }
 
   async function refreshRuns(more = false) {
+    if (!view.admin) return; // the run history is the admin's; visitors see states only
     const url = more && view.nextBefore ? `/api/runs?limit=30&before=${view.nextBefore}` : '/api/runs?limit=60';
     const res = await api(url);
     if (!res.ok) return;

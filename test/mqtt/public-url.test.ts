@@ -28,7 +28,7 @@ t.test('bound to 0.0.0.0: configuration_url, log and links use <hostname>.local'
   const daemon = await startDaemon(config, captured.log);
   t.teardown(() => daemon.close());
   const port = new URL(daemon.url).port;
-  const expected = `http://${hostname().toLowerCase()}.local:${port}/`;
+  const expected = `https://${hostname().toLowerCase()}.local:${port}/`; // tls: auto on every interface
   t.equal(daemon.context.publicUrl, expected);
 
   const ha = await watch(broker.url, ['homeassistant/#', 'voicewipe/#']);
@@ -63,6 +63,7 @@ t.test('bound to 0.0.0.0: configuration_url, log and links use <hostname>.local'
   recorder.acknowledge('office');
   events.emit('account_resumed', { account_id: 'office', at: Date.now() });
   await ha.waitFor((m) => m.topic === 'voicewipe/office/state' && JSON.parse(m.payload).status === 'needs_person', 5_000, beforePause + 1);
-  const api = await (await fetch(`http://127.0.0.1:${port}/api/status`)).json() as { accounts: { id: string; action_url: string; state: string }[] };
+  const admin = { authorization: `Bearer ${daemon.context.adminToken}` }; // the status is private by default
+  const api = await (await fetch(`http://127.0.0.1:${port}/api/status`, { headers: admin })).json() as { accounts: { id: string; action_url: string; state: string }[] };
   t.match(api.accounts.find((a) => a.id === 'office'), { state: 'needs_person', action_url: `${expected}#signin=office` });
 });
