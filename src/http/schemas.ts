@@ -1,6 +1,6 @@
 // JSON schemas shared by the routes (validation in, serialisation out) and the wording of validation errors.
 import { ACCOUNT_ID, ACCOUNT_ID_MAX } from '../config/schema.ts';
-import { ERROR_KINDS } from '../purge/errors.ts';
+import { ERROR_KINDS } from '../errors.ts';
 
 export function iso(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();

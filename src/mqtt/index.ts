@@ -9,8 +9,8 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import type { AccountConfig } from '../config/types.ts';
 import type { DaemonContext, MqttHealth } from '../context.ts';
 import { getSetting, setSetting } from '../db/queries.ts';
-import { PurgeLocked } from '../purge/lock.ts';
-import { RunBusy, UnknownAccount } from '../purge/run.ts';
+import { withDeadline } from '../async.ts';
+import { PurgeLocked, RunBusy, UnknownAccount } from '../errors.ts';
 import { commandSubscriptions, parseCommand, preview } from './commands.ts';
 import type { Command } from './commands.ts';
 import { accountDiscovery, applianceDiscovery, removedAccountDiscovery, stableJson, topics } from './discovery.ts';
@@ -363,8 +363,8 @@ export function startMqtt(context: DaemonContext, opts: MqttOptions = {}): MqttL
         for (const slot of throttle.values()) clearTimeout(slot.timer);
         if (client.connected) {
           // A clean disconnect does not fire the will: say goodbye ourselves.
-          await bounded(new Promise<void>((resolve) => client.publish(topics.status(t), 'offline', { qos: 1, retain: true }, () => resolve())));
-          const ended = await bounded(new Promise<boolean>((resolve) => client.end(false, {}, () => resolve(true))));
+          await brokerAnswer(new Promise<void>((resolve) => client.publish(topics.status(t), 'offline', { qos: 1, retain: true }, () => resolve())));
+          const ended = await brokerAnswer(new Promise<boolean>((resolve) => client.end(false, {}, () => resolve(true))));
           if (!ended) client.end(true);
         } else {
           client.end(true);
@@ -377,12 +377,6 @@ export function startMqtt(context: DaemonContext, opts: MqttOptions = {}): MqttL
 }
 
 /** Waits at most STOP_DEADLINE_MS: a broker that stopped answering must not hold a shutdown. */
-async function bounded<T>(work: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), STOP_DEADLINE_MS); });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+function brokerAnswer<T>(work: Promise<T>): Promise<T | undefined> {
+  return withDeadline(work, STOP_DEADLINE_MS);
 }

@@ -4,7 +4,7 @@ import type { AccountConfig } from '../config/types.ts';
 import type { Database } from '../db/open.ts';
 import { listRuns } from '../db/queries.ts';
 import type { AccountRow } from '../db/queries.ts';
-import { NEEDS_PERSON } from '../purge/errors.ts';
+import { NEEDS_PERSON } from '../errors.ts';
 import { ERROR_HELP } from '../purge/report.ts';
 import { accountStateFor, actionUrl } from '../purge/status.ts';
 import type { AccountResult, Phase, PurgeEventMap, Trigger } from '../purge/events.ts';

@@ -1,7 +1,7 @@
 // The HTTP status of the page's current document. A vendor's 429 or 503 arrives as an ordinary-looking error
 // page; without this the sign-in machine would call it "page changed" instead of "slow down" or "try later".
 import type { Page } from 'playwright-core';
-import { PurgeError } from '../purge/errors.ts';
+import { PurgeError } from '../errors.ts';
 
 interface DocumentStatus { status: number; retryAfter: string | null; url: string }
 

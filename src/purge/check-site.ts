@@ -15,10 +15,12 @@ import { PROVIDERS } from '../providers/index.ts';
 import { SessionVault } from '../browser/vault.ts';
 import type { Observations, Provider, ProviderSession } from '../providers/types.ts';
 import { VERSION } from '../version.ts';
-import { PurgeError, classify } from './errors.ts';
-import { PurgeLocked, takePurgeLock } from './lock.ts';
+import { classify } from '../errors.ts';
+import { PurgeLocked, UnknownAccount } from '../errors.ts';
+import { bounded } from '../async.ts';
+import { takePurgeLock } from './lock.ts';
 import { cutoffFor } from './cutoff.ts';
-import { originFor, UnknownAccount } from './run.ts';
+import { originFor } from './run.ts';
 import { EXIT } from './report.ts';
 
 /** A provider that can walk its flow without deleting. */
@@ -166,15 +168,6 @@ export function readBundle(stateDir: string, accountId: string): { report: unkno
   return { report, html: read('page.html', 'utf8'), screenshot_png_base64: read('screenshot.png', 'base64') };
 }
 
-async function bounded<T>(what: string, fn: () => Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PurgeError('timeout', `${what}: no answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
-  });
-  const work = fn();
-  work.catch(() => {});
-  try { return await Promise.race([work, guard]); } finally { clearTimeout(timer); }
-}
 
 /** The table a person reads: every locator and which fallback matched, then the calls seen. */
 export function formatSiteChecks(checks: SiteCheck[]): string {

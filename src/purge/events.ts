@@ -1,7 +1,7 @@
 // The run's typed events: the one stream the recorder (SQLite), the MQTT publisher and the status page's live
 // view all consume. Nothing else talks across modules.
 import { EventEmitter } from 'node:events';
-import type { ErrorKind } from './errors.ts';
+import type { ErrorKind } from '../errors.ts';
 
 export type Trigger = 'schedule' | 'catch_up' | 'manual' | 'api' | 'mqtt' | 'cli' | 'demo';
 export type RunStatus = 'running' | 'ok' | 'failed' | 'needs_person' | 'cancelled' | 'interrupted';

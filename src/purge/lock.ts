@@ -1,17 +1,10 @@
 // One purge at a time per state directory, across processes: the daemon and a `voicewipe purge` typed by a
 // person must not drive the same account in two browsers at once. The lock file holds the owner's pid; a
 // lock whose owner is dead (power cut, SIGKILL) is taken over.
+import { PurgeLocked } from '../errors.ts';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export class PurgeLocked extends Error {
-  readonly pid: number;
-  constructor(pid: number) {
-    super(`another voicewipe process (pid ${pid}) is purging right now`);
-    this.name = 'PurgeLocked';
-    this.pid = pid;
-  }
-}
 
 function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }

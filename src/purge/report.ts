@@ -1,6 +1,6 @@
 // A run's outcome in words a person reads at a terminal (CLI, demo): one line per account, and what to do.
 import { join } from 'node:path';
-import type { ErrorKind } from './errors.ts';
+import type { ErrorKind } from '../errors.ts';
 import type { AccountResult } from './events.ts';
 import type { RunSummary } from './run.ts';
 

@@ -10,8 +10,9 @@ import { localeFor } from '../browser/identity.ts';
 import { SignInKeeper } from '../signin/keeper.ts';
 import { SignInRecords } from '../signin/record.ts';
 import type { Inventory, Observations, Provider, ProviderSession } from '../providers/types.ts';
+import { bounded, sleep, withDeadline } from '../async.ts';
 import { cutoffFor } from './cutoff.ts';
-import { NEEDS_PERSON, PAUSES, PurgeError, RETRYABLE, classify } from './errors.ts';
+import { NEEDS_PERSON, PAUSES, PurgeError, RETRYABLE, RunBusy, UnknownAccount, classify } from '../errors.ts';
 import type { AccountResult, Phase, PurgeEvents, RunStatus, Trigger } from './events.ts';
 import { takePurgeLock } from './lock.ts';
 import { redactUrls } from './redact.ts';
@@ -64,21 +65,7 @@ export interface RunnerDeps {
   options?: RunnerOptions;
 }
 
-export class RunBusy extends Error {
-  readonly runId: number;
-  constructor(runId: number) {
-    super(`a purge is already running (run ${runId})`);
-    this.name = 'RunBusy';
-    this.runId = runId;
-  }
-}
 
-export class UnknownAccount extends Error {
-  constructor(id: string, known: string[], why = 'is not in the config') {
-    super(`account "${id}" ${why} (enabled accounts: ${known.join(', ') || 'none'})`);
-    this.name = 'UnknownAccount';
-  }
-}
 
 /** The vendor origin of an account: `base_url` when set (simulator, odd marketplaces), else the provider's. */
 export function originFor(account: AccountConfig, provider: Provider): string {
@@ -334,7 +321,7 @@ export class PurgeRunner {
       account, origin: originFor(account, provider), context, page, log, observations, signal,
       now: this.now,
       sleep: (ms) => sleep(ms, signal),
-      step: (what, fn, timeoutMs = stepTimeoutMs) => boundedStep(what, fn, timeoutMs, signal),
+      step: (what, fn, timeoutMs = stepTimeoutMs) => bounded(what, fn, timeoutMs, signal),
     };
     let signedIn = false;
     try {
@@ -453,47 +440,4 @@ function runStatus(results: AccountResult[], cancelled: boolean): RunStatus {
   if (results.some((r) => (r.status === 'failed' || r.status === 'skipped') && r.error_kind && !NEEDS_PERSON.has(r.error_kind))) return 'failed';
   if (results.some((r) => r.error_kind && NEEDS_PERSON.has(r.error_kind))) return 'needs_person';
   return 'ok';
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Races a step against its timeout and the run's cancellation. Playwright calls such as evaluate() have no
- *  timeout of their own; the hung call is left behind, and the evidence capture or context close that follows
- *  is itself bounded by withDeadline(), which kills the browser when the page is truly wedged. */
-async function boundedStep<T>(what: string, fn: () => Promise<T>, timeoutMs: number, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) throw classify(signal.reason);
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PurgeError('timeout', `${what}: no answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
-    onAbort = () => reject(classify(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  const work = fn();
-  work.catch(() => {}); // a step abandoned at its timeout may still fail later: not an unhandled rejection
-  try {
-    return await Promise.race([work, guard]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
-}
-
-/** Waits for `work` at most `ms`; past that calls `expire` (kill the browser) and resolves undefined. */
-async function withDeadline<T>(work: Promise<T>, ms: number, expire: () => void): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => { expire(); resolve(undefined); }, ms); });
-  work.catch(() => {});
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -2,8 +2,8 @@
 // whether it is overdue, what to do about it and where to do it. The status API, MQTT and the CLI call this and
 // only render what it says: the same account reads the same everywhere.
 import type { AccountRow } from '../db/queries.ts';
-import { NEEDS_PERSON } from './errors.ts';
-import type { ErrorKind } from './errors.ts';
+import { NEEDS_PERSON } from '../errors.ts';
+import type { ErrorKind } from '../errors.ts';
 import { ERROR_HELP } from './report.ts';
 
 /** Every state an account can be in, in the words the API, MQTT (`status`), the page and the CLI share. */

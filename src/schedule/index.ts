@@ -7,8 +7,7 @@ import type { Config } from '../config/types.ts';
 import type { Database } from '../db/open.ts';
 import { getSetting, setSetting } from '../db/queries.ts';
 import type { Logger } from '../log.ts';
-import { PurgeLocked } from '../purge/lock.ts';
-import { RunBusy } from '../purge/run.ts';
+import { PurgeLocked, RunBusy } from '../errors.ts';
 import type { PurgeRunner } from '../purge/run.ts';
 
 const ENABLED_KEY = 'schedule.enabled';

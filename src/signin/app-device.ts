@@ -6,7 +6,7 @@
 // Tokens and codes never reach a log line or an error message.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AccountConfig } from '../config/types.ts';
-import { PurgeError } from '../purge/errors.ts';
+import { PurgeError } from '../errors.ts';
 
 /** The Alexa iOS app's device type: what every maintained library registers as. */
 export const DEVICE_TYPE = 'A2IVLV5VM2W81';

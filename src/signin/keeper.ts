@@ -10,7 +10,7 @@
 import type { BrowserContext } from 'playwright-core';
 import type { SessionVault, StorageState } from '../browser/vault.ts';
 import type { AccountConfig } from '../config/types.ts';
-import { PurgeError } from '../purge/errors.ts';
+import { PurgeError } from '../errors.ts';
 import { ExchangeFailed, exchangeForCookies } from './app-device.ts';
 import { defaultMethod } from './record.ts';
 import type { SignInRecords } from './record.ts';

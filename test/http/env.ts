@@ -14,7 +14,7 @@ import { createContext } from '../../src/context.ts';
 import type { ContextOptions, DaemonContext } from '../../src/context.ts';
 import { createLogger } from '../../src/log.ts';
 import type { Logger } from '../../src/log.ts';
-import type { ErrorKind } from '../../src/purge/errors.ts';
+import type { ErrorKind } from '../../src/errors.ts';
 import type { AccountResult } from '../../src/purge/events.ts';
 import { DAY_MS } from '../../src/purge/run.ts';
 import { TEST_RUNNER } from '../helpers/purge.ts';

@@ -7,7 +7,7 @@ import {
 } from '../../src/mqtt/discovery.ts';
 import type { DiscoveryAccount } from '../../src/mqtt/discovery.ts';
 import { accountEvent, accountEventType, isoTime } from '../../src/mqtt/state.ts';
-import { ERROR_KINDS } from '../../src/purge/errors.ts';
+import { ERROR_KINDS } from '../../src/errors.ts';
 import { duplicateUniqueIds, validateDiscovery } from './ha-rules.ts';
 
 const input = { base: 'voicewipe', prefix: 'homeassistant', version: '1.2.3', configurationUrl: 'http://pi.local:8733/' };

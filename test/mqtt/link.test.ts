@@ -7,7 +7,7 @@ import { getSetting, setSetting } from '../../src/db/queries.ts';
 import { installClientId, startMqtt } from '../../src/mqtt/index.ts';
 import type { MqttLink, MqttOptions } from '../../src/mqtt/index.ts';
 import type { RunRequest, RunSummary } from '../../src/purge/run.ts';
-import { RunBusy } from '../../src/purge/run.ts';
+import { RunBusy } from '../../src/errors.ts';
 import { startBroker, watch } from '../helpers/mosquitto.ts';
 import type { Broker, Seen, Watcher } from '../helpers/mosquitto.ts';
 import { driveRun, mqttContext, sleep, tcpProxy, until } from './env.ts';

@@ -1,6 +1,6 @@
 // The one decision of an account's state, case by case (a table): what the page, the API, MQTT and the CLI show.
 import t from 'tap';
-import { ERROR_KINDS, NEEDS_PERSON } from '../../src/purge/errors.ts';
+import { ERROR_KINDS, NEEDS_PERSON } from '../../src/errors.ts';
 import { ACCOUNT_STATES, OVERDUE_AFTER_MS, accountStateOf, actionUrl } from '../../src/purge/status.ts';
 import type { AccountStateInput, AccountStateView } from '../../src/purge/status.ts';
 

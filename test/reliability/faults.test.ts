@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../../sim/server.ts';
 import type { SimFaults } from '../../sim/server.ts';
-import type { ErrorKind } from '../../src/purge/errors.ts';
+import type { ErrorKind } from '../../src/errors.ts';
 import type { RunnerOptions } from '../../src/purge/run.ts';
 import { cutoffFor } from '../../src/purge/run.ts';
 import { personSignsInToGoogle } from '../helpers/google-signin.ts';

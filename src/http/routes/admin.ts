@@ -1,7 +1,6 @@
 // Admin only: POST /api/purge (now, all accounts or one, for real or dry) and POST /api/schedule (on/off).
 import type { FastifyInstance } from 'fastify';
-import { PurgeLocked } from '../../purge/lock.ts';
-import { RunBusy, UnknownAccount } from '../../purge/run.ts';
+import { PurgeLocked, RunBusy, UnknownAccount } from '../../errors.ts';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
 import { accountId, errorResponse, errorResponses, scheduleState } from '../schemas.ts';

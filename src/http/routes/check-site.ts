@@ -3,7 +3,7 @@
 // the last check's evidence bundle (report, sanitised HTML, screenshot) as one JSON file for a bug report.
 import type { FastifyInstance } from 'fastify';
 import { launchBrowser } from '../../browser/launch.ts';
-import { PurgeLocked } from '../../purge/lock.ts';
+import { PurgeLocked } from '../../errors.ts';
 import { checkSites, readBundle } from '../../purge/check-site.ts';
 import { PROVIDERS } from '../../providers/index.ts';
 import type { ApiDeps } from '../app.ts';

@@ -1,7 +1,7 @@
 // `voicewipe check-site` for Alexa: the whole purge flow up to, not including, the final delete. Counts a little,
 // sets the date filter the run would set and reads it back, finds "Delete all recordings for …", opens the
 // confirm dialog and cancels it. Which fallback matched each locator is in the observations.
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import type { ProviderSession } from '../types.ts';
 import { intendedFor, itemRoute, openConfirm } from './delete.ts';
 import { locate } from '../locate.ts';

@@ -4,7 +4,7 @@
 // remain only as a bounded fallback for a page that offers no range delete, and then only for rows the page's
 // own list data says are before the cut-off (key and timestamp from the list answer, never the card's text).
 import type { Locator } from 'playwright-core';
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import { retryAfterMs } from '../document-status.ts';
 import { locate } from '../locate.ts';
 import type { Candidate, Target } from '../locate.ts';

@@ -4,7 +4,7 @@
 // is deleted: the date fields, the filter's label, and the startTime/endTime of the list call the page sent must
 // all be the intended days, and what the page lists must agree with the count. Otherwise: page_changed.
 import type { Locator, Page } from 'playwright-core';
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import { locate, locateNow } from '../locate.ts';
 import type { Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';

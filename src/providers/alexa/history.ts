@@ -2,7 +2,7 @@
 // same cookies, the CSRF token from the page's meta tag (refreshed once on a 403), cursor paging, pages
 // de-duplicated by recordKey. Much faster and sturdier than scrolling the page, and read-only.
 import type { Page } from 'playwright-core';
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import type { ProviderSession } from '../types.ts';
 import { retryAfterMs } from '../document-status.ts';
 import { CSRF_META, PATHS } from './selectors.ts';

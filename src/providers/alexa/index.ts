@@ -1,7 +1,7 @@
 // The Amazon Alexa provider: sign in (saved session first), count through the list call the page itself makes
 // (classic or Review Alexa History), delete whole days through the page after reading the range back, and
 // observe the delete requests the page sends (their path is not public).
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import type { Inventory, KeptList, Provider, ProviderSession } from '../types.ts';
 import { CHECKED_LOCATORS, checkSite, requestsSeen } from './check-site.ts';
 import { deleteThroughPage } from './delete.ts';

@@ -1,6 +1,6 @@
 // One account's state while the provider works on it: which list call the page uses, the watch on the page's
 // own requests, and whether it already had to sign in again.
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import type { ProviderSession } from '../types.ts';
 import { SignedOut } from './history.ts';
 import type { ListEndpoint } from './history.ts';

@@ -3,7 +3,7 @@
 // "don't ask again on this browser", passkey nudge skipped). A captcha, an SMS/e-mail code or a push approval
 // needs a person: we stop at once, never loop (a loop is how earlier tools got accounts locked).
 import type { Page } from 'playwright-core';
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import { documentProblem, watchDocuments } from '../document-status.ts';
 import { locateNow } from '../locate.ts';
 import type { Target } from '../locate.ts';

@@ -2,7 +2,7 @@
 // would: the range delete through the proved dialog (dialog.ts), and the per-item Delete for the items of the
 // cut-off day that are older than the cut-off, each checked to be this product's. Google's buttons ignore script
 // clicks; Playwright's are real input events. Deletes are paced a few hundred ms apart, as the notes ask.
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import { planDays } from '../days.ts';
 import { locate, locateNow } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';

@@ -4,7 +4,7 @@
 // products and days are read back → Delete → Got it. Anything else ends `page_changed` with nothing deleted:
 // the same dialog deletes Search, YouTube and Maps activity just as easily, and that cannot be undone.
 import type { Locator } from 'playwright-core';
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import { locate, locateNow } from '../locate.ts';
 import type { Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';

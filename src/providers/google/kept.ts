@@ -2,7 +2,7 @@
 // check, `over_deleted`): this account's Assistant (and Gemini) items at or after the cut-off, from each
 // product's own page, and the other products' items (Search, YouTube, Maps, …) that the all-activity page
 // lists, newest first and bounded. Keys are product-prefixed, so two products' tokens cannot collide.
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import type { ProviderSession } from '../types.ts';
 import { itemKey, listProduct, openPage, productsOf } from './pages.ts';
 import { listViaRpc } from './rpc.ts';

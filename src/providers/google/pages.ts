@@ -1,6 +1,6 @@
 // Opening and listing My Activity pages for the Google provider: which products an account deletes from, the
 // signed-in check of a page, and one product's listing (its own start-up request, else the page itself).
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import { documentProblem, watchDocuments } from '../document-status.ts';
 import type { ProviderSession } from '../types.ts';
 import { listViaPage } from './activity.ts';

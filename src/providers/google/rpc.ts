@@ -2,7 +2,7 @@
 // (AF_dataServiceRequests, which carries the product filter), sent again with the next cursor: a hand-made one
 // that relies on `source-path` alone may list every product. Every listed item's product is checked. Tokens
 // from WIZ_global_data (SNlM0e → at, FdrFJe → f.sid, cfb2h → bl). Read-only.
-import { PurgeError } from '../../purge/errors.ts';
+import { PurgeError } from '../../errors.ts';
 import { retryAfterMs } from '../document-status.ts';
 import type { ProviderSession } from '../types.ts';
 import { PATHS, RPC, STARTUP_REQUESTS } from './selectors.ts';

@@ -1,5 +1,7 @@
-// The closed list of ways an account's purge can fail, shown the same everywhere (CLI, database, status page,
-// MQTT). Providers throw PurgeError with one of these kinds; anything else is classified by classify().
+// Errors shared across modules, below all of them (providers, the purge runner, HTTP, MQTT, the CLI import them
+// from here, never from each other). First the closed list of ways an account's purge can fail, shown the same
+// everywhere (CLI, database, status page, MQTT): providers throw PurgeError with one of these kinds; anything
+// else is classified by classify(). Then the refusals a purge request can meet.
 export const ERROR_KINDS = [
   'needs_login', 'captcha', 'mfa_required', 'bad_credentials', 'page_changed', 'rate_limited', 'vendor_error',
   'network', 'timeout', 'verification_failed', 'browser_crashed', 'cancelled', 'over_deleted',
@@ -44,4 +46,32 @@ export function classify(err: unknown): PurgeError {
 
 function firstLine(message: string): string {
   return message.split('\n')[0].slice(0, 300);
+}
+
+/** A purge was asked for while one is running in this process. */
+export class RunBusy extends Error {
+  readonly runId: number;
+  constructor(runId: number) {
+    super(`a purge is already running (run ${runId})`);
+    this.name = 'RunBusy';
+    this.runId = runId;
+  }
+}
+
+/** An account id that the config does not have, or has switched off. */
+export class UnknownAccount extends Error {
+  constructor(id: string, known: string[], why = 'is not in the config') {
+    super(`account "${id}" ${why} (enabled accounts: ${known.join(', ') || 'none'})`);
+    this.name = 'UnknownAccount';
+  }
+}
+
+/** Another voicewipe process (the daemon, or a `voicewipe purge`) holds the state directory's purge lock. */
+export class PurgeLocked extends Error {
+  readonly pid: number;
+  constructor(pid: number) {
+    super(`another voicewipe process (pid ${pid}) is purging right now`);
+    this.name = 'PurgeLocked';
+    this.pid = pid;
+  }
 }
