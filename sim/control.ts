@@ -228,7 +228,8 @@ export function controlRoutes(control: SimControl): Route[] {
           return json(ctx, { remaining: control.remaining(id, { from: num(q.get('from')), to: num(q.get('to')), product }) });
         }
         if (action === 'activity' && m === 'GET') return json(ctx, control.activity(id));
-        if (action === 'deleted' && m === 'GET') {
+        // Amazon accounts answer with their deleted log (below), Google ones with a count per product.
+        if (action === 'deleted' && m === 'GET' && control.account(id).vendor !== 'amazon') {
           const product = q.get('product') ?? 'assistant';
           if (!isProduct(product)) throw new Error(`unknown product "${product}" (known: ${PRODUCTS.join(', ')})`);
           return json(ctx, { deleted: control.deleted(id, { from: num(q.get('from')), to: num(q.get('to')), product }) });

@@ -100,7 +100,8 @@ t.test('Amazon stuck on a captcha: the person solves it, the account becomes hea
   t.notOk(logs.join('').includes('pw-amazon-remote'), 'nothing typed is logged');
   const run = await env.run();
   t.equal(run.status, 'ok', JSON.stringify(run.results[0]));
-  t.same(run.results[0].details.notes, ['fresh cookies from the app device', 'signed in with the saved session'], 'the sign-in registered the app device');
+  t.same((run.results[0].details.notes as string[]).slice(0, 2), ['fresh cookies from the app device', 'signed in with the saved session'],
+    'the sign-in registered the app device');
 });
 
 t.test('one sign-in at a time, keys limited, cancel closes the browser, idle sign-ins time out', async (t) => {
