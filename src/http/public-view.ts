@@ -1,5 +1,5 @@
-// What a visitor (not the admin) sees when `http.public_status: true`: each account's state in one word, and
-// nothing else. Counts, times and live progress tell anyone on the LAN when the household talks to its speakers
+// What a visitor (not the admin) sees when `http.public_status: true`: each account's state in one word, what to
+// do and who can do it, and nothing else. Counts, times and live progress tell anyone on the LAN when the household talks to its speakers
 // and when it is home; they are for the admin only. Built by picking fields, so a field added later stays private.
 import type { PurgeEventMap, PurgeEventName } from '../purge/events.ts';
 
@@ -9,7 +9,7 @@ export interface PublicStatus {
   public_status: boolean;
   mqtt: string;
   schedule: { enabled: boolean };
-  accounts: { id: string; name: string; provider: string; enabled: boolean; state: string; help: string | null }[];
+  accounts: { id: string; name: string; provider: string; enabled: boolean; state: string; help: string | null; who?: string | null }[];
 }
 
 /** The admin's view (statusView in routes/status.ts) has these fields and many more. */
@@ -22,7 +22,8 @@ export function publicStatusView(view: StatusLike): PublicStatus {
     public_status: view.public_status,
     mqtt: view.mqtt,
     schedule: { enabled: view.schedule.enabled },
-    accounts: view.accounts.map((a) => ({ id: a.id, name: a.name, provider: a.provider, enabled: a.enabled, state: a.state, help: a.help })),
+    // Who can fix a problem is for everyone: it is the point of a household's "needs you".
+    accounts: view.accounts.map((a) => ({ id: a.id, name: a.name, provider: a.provider, enabled: a.enabled, state: a.state, help: a.help, who: a.who ?? null })),
   };
 }
 

@@ -3,9 +3,8 @@
 // product ticked, date widgets where a typed date in the wrong form does not take (and the calendar does), an
 // open-ended range, a range with nothing in it (no Delete button), and the per-item confirmation.
 import t from 'tap';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium } from '../../src/browser/chromium.ts';
+import { launchBrowser } from '../../src/browser/launch.ts';
 import { startSimulator } from '../../sim/server.ts';
 import type { Simulator } from '../../sim/server.ts';
 
@@ -15,8 +14,10 @@ let page: Page;
 
 t.before(async () => {
   sim = await startSimulator({ seed: 13, accounts: [{ id: 'g', vendor: 'google', email: 'g@example.com', password: 'pw-g', recordings: 300, spanDays: 60 }] });
-  browser = await chromium.launch({ executablePath: findChromium().path, args: CHROMIUM_ARGS, headless: true });
-  const context = await browser.newContext();
+  // voicewipe's ordinary browser identity: the simulator, like Google, refuses a browser that says it is automated.
+  const run = await launchBrowser({ headless: true, step_timeout_seconds: 30, run_timeout_minutes: 5 });
+  browser = run.browser;
+  const context = await run.newContext({ stepTimeoutMs: 30_000 });
   page = await context.newPage();
   await page.goto(`${sim.url}/product/assistant?hl=en`);
   await page.getByRole('link', { name: 'Sign in' }).click();
