@@ -1,9 +1,9 @@
 // Commands from Home Assistant: `PRESS` on `<base>/purge/set` and `<base>/<account>/purge/set`, `ON`/`OFF` on
-// `<base>/schedule/set`. Anyone on the broker can publish anything: every payload is checked, nothing throws.
+// `<base>/schedule/set`, `PRESS` on `<base>/<account>/acknowledge/set` (resume an account paused after over_deleted). Anyone on the broker can publish anything: every payload is checked, nothing throws.
 import type { Topics } from './discovery.ts';
 import { topics } from './discovery.ts';
 
-export type Command = { kind: 'purge'; accountId?: string } | { kind: 'schedule'; enabled: boolean };
+export type Command = { kind: 'purge'; accountId?: string } | { kind: 'schedule'; enabled: boolean } | { kind: 'acknowledge'; accountId: string };
 
 export type Parsed = { command: Command } | { problem: string };
 
@@ -15,7 +15,7 @@ const OFF = new Set(['OFF', 'off', 'Off']);
 
 /** What the link subscribes to for commands. */
 export function commandSubscriptions(t: Topics): string[] {
-  return [topics.purgeAll(t), topics.schedule(t), `${t.base}/+/purge/set`];
+  return [topics.purgeAll(t), topics.schedule(t), `${t.base}/+/purge/set`, `${t.base}/+/acknowledge/set`];
 }
 
 /** A short, printable rendering of a payload for a log line. */
@@ -44,6 +44,12 @@ export function parseCommand(t: Topics, accountIds: readonly string[], topic: st
     }
     if (text === undefined || !PRESS.has(text)) return { problem: 'expected PRESS' };
     return { command: accountId === undefined ? { kind: 'purge' } : { kind: 'purge', accountId } };
+  }
+  if (topic.startsWith(`${t.base}/`) && topic.endsWith('/acknowledge/set')) {
+    const accountId = topic.slice(t.base.length + 1, -'/acknowledge/set'.length);
+    if (!accountIds.includes(accountId)) return { problem: `no account "${accountId.slice(0, 40)}" in the config` };
+    if (text === undefined || !PRESS.has(text)) return { problem: 'expected PRESS' };
+    return { command: { kind: 'acknowledge', accountId } };
   }
   if (topic === topics.schedule(t)) {
     if (text !== undefined && ON.has(text)) return { command: { kind: 'schedule', enabled: true } };

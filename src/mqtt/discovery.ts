@@ -52,6 +52,7 @@ export const topics = {
   accountState: (t: Topics, id: string) => `${t.base}/${id}/state`,
   accountEvent: (t: Topics, id: string) => `${t.base}/${id}/event`,
   accountPurge: (t: Topics, id: string) => `${t.base}/${id}/purge/set`,
+  accountAcknowledge: (t: Topics, id: string) => `${t.base}/${id}/acknowledge/set`,
   birth: (t: Topics) => `${t.prefix}/status`,
   applianceConfig: (t: Topics) => `${t.prefix}/device/${applianceId(t)}/config`,
   accountConfig: (t: Topics, id: string) => `${t.prefix}/device/${accountDeviceId(t, id)}/config`,
@@ -191,6 +192,11 @@ export function accountDiscovery(input: DiscoveryInput, account: DiscoveryAccoun
     purge_now: account.enabled ? {
       platform: 'button', name: 'Purge now', unique_id: uid('purge_now'), default_entity_id: entityId('button', uid('purge_now')),
       command_topic: topics.accountPurge(input, account.id), payload_press: 'PRESS', icon: 'mdi:delete-sweep',
+    } : { platform: 'button' },
+    // Pressed once a person has looked at an over_deleted account's evidence: its purges resume.
+    resume: account.enabled ? {
+      platform: 'button', name: 'Resume purges', unique_id: uid('resume'), default_entity_id: entityId('button', uid('resume')),
+      command_topic: topics.accountAcknowledge(input, account.id), payload_press: 'PRESS', icon: 'mdi:check-decagram', entity_category: 'config',
     } : { platform: 'button' },
     event: {
       platform: 'event', name: 'Purge', unique_id: uid('event'), default_entity_id: entityId('event', uid('purge')),

@@ -224,6 +224,15 @@ export function startMqtt(context: DaemonContext, opts: MqttOptions = {}): MqttL
       else publishApplianceState();
       return;
     }
+    if (command.kind === 'acknowledge') {
+      if (purge.recorder.acknowledge(command.accountId)) {
+        log.warn({ account: command.accountId }, 'over_deleted acknowledged from Home Assistant: purges of this account resume');
+        purge.events.emit('account_resumed', { account_id: command.accountId, at: Date.now() });
+      } else {
+        log.info({ account: command.accountId }, 'Resume purges pressed in Home Assistant, but the account was not paused');
+      }
+      return;
+    }
     const requested = command.accountId ?? 'all';
     try {
       const { runId, done } = purge.runner.start({ trigger: 'mqtt', accountId: command.accountId });

@@ -134,3 +134,11 @@ t.test('commands: strict payloads, sensible case variants, unknown accounts', as
   t.equal(preview(Buffer.from([0, 1, 65])), '..A');
   t.match(preview(Buffer.alloc(1000, 65)), /… \(1000 bytes\)$/);
 });
+
+t.test('Resume purges: a button per enabled account, and the command it sends', async (t) => {
+  const { parseCommand } = await import('../../src/mqtt/commands.ts');
+  const tp = { base: 'voicewipe', prefix: 'homeassistant' };
+  t.same(parseCommand(tp, ['kitchen'], 'voicewipe/kitchen/acknowledge/set', Buffer.from('PRESS')), { command: { kind: 'acknowledge', accountId: 'kitchen' } });
+  t.match(parseCommand(tp, ['kitchen'], 'voicewipe/garage/acknowledge/set', Buffer.from('PRESS')), { problem: /no account "garage"/ });
+  t.match(parseCommand(tp, ['kitchen'], 'voicewipe/kitchen/acknowledge/set', Buffer.from('yes')), { problem: 'expected PRESS' });
+});

@@ -54,7 +54,7 @@ await t.test('no secret in any output of a daemon with HTTP and MQTT', async (t)
   await waitFor('the daemon to listen', () => daemon.output().includes('voicewipe is running') || daemon.child.exitCode !== null, 30_000);
   const line = daemon.output().split('\n').find((l) => l.includes('voicewipe is running'));
   if (!line) throw new Error(`the daemon did not start:\n${daemon.output()}`);
-  const url = JSON.parse(line).url as string;
+  const url = JSON.parse(line).listening as string; // where it listens (`url` is the address people use)
   const token = readFileSync(join(state, 'admin-token'), 'utf8').trim();
   const admin = { authorization: `Bearer ${token}` };
 

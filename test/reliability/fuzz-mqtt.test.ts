@@ -98,7 +98,7 @@ await t.test('garbage on the command topics: the daemon stays up and connected, 
 
 async function daemonUrl(): Promise<string> {
   const line = daemon.output().split('\n').find((l) => l.includes('voicewipe is running'));
-  return JSON.parse(line!).url as string;
+  return JSON.parse(line!).listening as string; // where it listens (`url` is the address people use)
 }
 
 await t.test('the daemon stops cleanly after all that', async (t) => {
