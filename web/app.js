@@ -369,6 +369,7 @@
     $('.purge-one', node).addEventListener('click', () => purge({ account: account.id }));
     $('.dry-one', node).addEventListener('click', () => purge({ account: account.id, dry_run: true }));
     $('.check-one', node).addEventListener('click', () => checkPage(account));
+    $('.resume-one', node).addEventListener('click', () => void resume(account));
     $('.sign-in-one', node).addEventListener('click', () => window.voicewipeSignIn.open(account.id, account.name, () => {
       notice(`${account.name}: signed in. A purge of this account has started.`, 'ok');
       void refreshStatus();
@@ -437,6 +438,9 @@
       node.classList.toggle('overdue', Boolean(account.overdue));
       const busy = Boolean(s.running);
       $('.card-buttons', node).classList.toggle('off', !account.enabled);
+      // Paused after over_deleted: an admin who has looked at the evidence resumes the account's purges.
+      $('.resume-one', node).hidden = account.state !== 'paused';
+      $('.resume-one', node).setAttribute('aria-label', `Resume purges of ${account.name}`);
       $('.purge-one', node).disabled = busy;
       $('.dry-one', node).disabled = busy;
       $('.check-one', node).disabled = busy;
@@ -588,6 +592,13 @@
   }
 
   // ---- admin actions -------------------------------------------------------------------------------------
+
+  async function resume(account) {
+    const res = await api(`/api/accounts/${encodeURIComponent(account.id)}/acknowledge`, { method: 'POST', body: {} });
+    if (res.ok) notice(`${account.name}: ${res.data.was_paused ? 'purges resume with the next run' : 'was not paused'}.`, 'ok');
+    else notice(`Could not resume ${account.name}: ${res.data?.error ?? `status ${res.status}`}`, 'error');
+    void refreshStatus();
+  }
 
   async function purge(body) {
     const res = await api('/api/purge', { method: 'POST', body });
