@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import type { BrowserConfig } from '../config/types.ts';
 import { findChromium } from './chromium.ts';
 import { applyIdentity, identityFor } from './identity.ts';
-import { killTree } from './processes.ts';
+import { killTree, processTree } from './processes.ts';
 
 /** Only the quieting switches of CHROMIUM_ARGS: the memory savers there (no zygote, one renderer, no site
  *  isolation) would weaken the browser in which a person types a password. */
@@ -109,11 +109,14 @@ export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrows
     throw err;
   }
   const close = async () => {
+    const tree = [pid, ...processTree(pid)];
     await browser.close().catch(() => {});
     // Chromium saves its profile on SIGTERM; whatever is left after a few seconds is killed.
     try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
     for (let i = 0; i < 30 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     killTree(pid);
+    // Its helper processes may still be writing into the profile: wipe it only once every one of them is gone.
+    for (let i = 0; i < 50 && tree.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
     forgetSignedInState(dir);
   };
   try {
@@ -155,8 +158,10 @@ function forgetSignedInState(dir: string): void {
   }
 }
 
+/** Running (a zombie waiting to be reaped counts as gone: it writes nothing). */
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try { process.kill(pid, 0); } catch { return false; }
+  try { return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); } catch { return false; }
 }
 
 export function allowed(url: string, origins: string[]): boolean {

@@ -76,6 +76,8 @@ interface Active {
   timers: NodeJS.Timeout[];
   /** A check is under way: a slow page must not make two checks overlap (and save, and purge, twice). */
   checking: boolean;
+  /** The browser closing (and its profile wiped) once the sign-in ended: closeAll() waits for it. */
+  closing?: Promise<void>;
 }
 
 const WIDTH = 1280;
@@ -221,10 +223,13 @@ export class RemoteSignIns {
     for (const timer of active.timers) { clearInterval(timer); clearTimeout(timer); }
     active.frame = undefined;
     this.deps.log.info({ account: active.account.id, state }, 'remote sign-in ended');
-    await active.browser?.close().catch(() => {});
+    active.closing = (active.browser?.close() ?? Promise.resolve()).catch(() => {});
+    await active.closing;
   }
 
+  /** Ends every open sign-in and waits until each browser has closed (and its profile is wiped). */
   async closeAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.cancel(id)));
+    await Promise.all([...this.sessions.values()].map((active) => active.closing));
   }
 }

@@ -89,6 +89,8 @@ t.test('Amazon refuses the registration: the sign-in fails with the reason, noth
   t.notOk(env.vault.load('uk').state, 'no session kept');
   t.equal(sim.appDevices.devices('uk').filter((d) => !d.revoked).length, 0, 'no device added to the account');
   t.match(sim.control.requests({ kind: 'amazon.register' }), [{ kind: 'amazon.register.refused', status: 400 }]);
+  // The browser goes (and its profile with it) before the test's folder does.
+  await signIns.closeAll();
 });
 
 t.test('never signed in: needs_login with where to sign in, before any network step', async (t) => {
