@@ -1,9 +1,10 @@
 // GET /healthz: for Docker's healthcheck, systemd and uptime monitors. 200 when the daemon can do its job.
-import type { FastifyInstance } from 'fastify';
+import { databasePing } from '../../db/queries.ts';
 import type { AppDeps } from '../app.ts';
+import type { RouteApp } from '../schemas.ts';
 
-export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const ping = deps.db.prepare('SELECT 1 AS ok');
+export async function healthRoutes(app: RouteApp, deps: AppDeps): Promise<void> {
+  const ping = databasePing(deps.db);
   app.get('/healthz', {
     schema: {
       response: {
@@ -13,7 +14,7 @@ export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise
     },
   }, async (_req, reply) => {
     let db: 'ok' | 'error' = 'ok';
-    try { ping.get(); } catch { db = 'error'; }
+    try { ping(); } catch { db = 'error'; }
     // A broker that is away degrades the appliance (Home Assistant goes blind) but purges still run.
     const mqtt = deps.mqttHealth();
     const status = db !== 'ok' ? 'error' : mqtt === 'disconnected' ? 'degraded' : 'ok';
