@@ -1,6 +1,15 @@
 // JSON schemas shared by the routes (validation in, serialisation out) and the wording of validation errors.
+// The type provider is types only (a dev dependency): nothing of it is loaded when the daemon runs.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import { ACCOUNT_ID, ACCOUNT_ID_MAX } from '../config/schema.ts';
 import { ERROR_KINDS } from '../errors.ts';
+
+/** The app as the routes see it: `req.body`, `req.query` and `req.params` typed from each route's JSON schema. */
+export type RouteApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, JsonSchemaToTsProvider>;
+
+/** What a handler gets for a part validated by schema S (as Fastify asks the provider), for helpers outside the handler. */
+export type Validated<S> = (JsonSchemaToTsProvider & { schema: S })['validator'];
 
 export function iso(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();

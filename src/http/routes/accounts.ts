@@ -1,11 +1,11 @@
 // Admin only: POST /api/accounts/:id/acknowledge — a person has looked at an over_deleted account's evidence;
 // its purges resume. The pause itself is set by the purge runner (src/purge/run.ts).
-import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
 import { accountId, errorResponses } from '../schemas.ts';
+import type { RouteApp } from '../schemas.ts';
 
-export async function accountRoutes(app: FastifyInstance, { context }: ApiDeps): Promise<void> {
+export async function accountRoutes(app: RouteApp, { context }: ApiDeps): Promise<void> {
   app.post('/api/accounts/:id/acknowledge', {
     config: { access: 'admin' },
     schema: {
@@ -19,7 +19,7 @@ export async function accountRoutes(app: FastifyInstance, { context }: ApiDeps):
       },
     },
   }, async (req) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     if (!context.config.accounts.some((a) => a.id === id)) {
       throw new HttpRefusal(404, `no account "${id}" in the config (accounts: ${context.config.accounts.map((a) => a.id).join(', ') || 'none'})`);
     }

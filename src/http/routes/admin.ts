@@ -1,12 +1,12 @@
 // Admin only: POST /api/purge (now, all accounts or one, for real or dry) and POST /api/schedule (on/off).
-import type { FastifyInstance } from 'fastify';
 import { PurgeLocked, RunBusy, UnknownAccount } from '../../errors.ts';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
 import { accountId, errorResponse, errorResponses, scheduleState } from '../schemas.ts';
+import type { RouteApp } from '../schemas.ts';
 import { scheduleView } from './status.ts';
 
-export async function adminRoutes(app: FastifyInstance, { context }: ApiDeps): Promise<void> {
+export async function adminRoutes(app: RouteApp, { context }: ApiDeps): Promise<void> {
   app.post('/api/purge', {
     config: { access: 'admin' },
     // `curl -X POST …/api/purge` with no body at all means "all accounts, for real". Only a missing body: a
@@ -30,7 +30,7 @@ export async function adminRoutes(app: FastifyInstance, { context }: ApiDeps): P
       },
     },
   }, async (req, reply) => {
-    const body = req.body as { account?: string; dry_run?: boolean };
+    const body = req.body;
     if (body.account !== undefined) {
       const account = context.config.accounts.find((a) => a.id === body.account);
       if (!account) {
@@ -63,7 +63,7 @@ export async function adminRoutes(app: FastifyInstance, { context }: ApiDeps): P
       response: { 200: scheduleState, ...errorResponses },
     },
   }, async (req) => {
-    const { enabled } = req.body as { enabled: boolean };
+    const { enabled } = req.body;
     context.scheduler.setEnabled(enabled);
     return scheduleView(context);
   });

@@ -1,7 +1,6 @@
 // Admin only: "check the page" from the status page. POST /api/accounts/:id/check-site walks the account's purge
 // flow up to, not including, the final delete and answers the locator table; GET …/check-site/bundle downloads
 // the last check's evidence bundle (report, sanitised HTML, screenshot) as one JSON file for a bug report.
-import type { FastifyInstance } from 'fastify';
 import { launchBrowser } from '../../browser/launch.ts';
 import { PurgeLocked } from '../../errors.ts';
 import { checkSites, readBundle } from '../../purge/check-site.ts';
@@ -9,10 +8,11 @@ import { PROVIDERS } from '../../providers/index.ts';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
 import { accountId, errorResponses } from '../schemas.ts';
+import type { RouteApp } from '../schemas.ts';
 
 const params = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: accountId } } as const;
 
-export async function checkSiteRoutes(app: FastifyInstance, { context }: ApiDeps): Promise<void> {
+export async function checkSiteRoutes(app: RouteApp, { context }: ApiDeps): Promise<void> {
   let checking = false;
   const known = (id: string) => {
     if (!context.config.accounts.some((a) => a.id === id)) {
@@ -21,7 +21,7 @@ export async function checkSiteRoutes(app: FastifyInstance, { context }: ApiDeps
   };
 
   app.post('/api/accounts/:id/check-site', { config: { access: 'admin' }, schema: { params, response: { ...errorResponses } } }, async (req, reply) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     known(id);
     const running = context.purge.runner.running;
     if (running) return reply.code(409).send({ error: `a purge is running (run ${running.runId}); check the page after it`, status: 409, run_id: running.runId });
@@ -41,7 +41,7 @@ export async function checkSiteRoutes(app: FastifyInstance, { context }: ApiDeps
   });
 
   app.get('/api/accounts/:id/check-site/bundle', { config: { access: 'admin' }, schema: { params } }, async (req, reply) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     known(id);
     const bundle = readBundle(context.config.state_dir, id);
     if (!bundle) throw new HttpRefusal(404, `no page check for "${id}" yet: POST /api/accounts/${id}/check-site first`);

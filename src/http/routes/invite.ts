@@ -3,13 +3,13 @@
 //   POST /api/invite/redeem {token}    anyone with the link: opens it (once) → the account, and a cookie for its sign-in
 //   GET  /api/invite                   the account this browser's link allows (the page after a reload) or 404
 // The link itself is never logged.
-import type { FastifyInstance } from 'fastify';
 import { qrMatrix, qrSvg } from '../../qr.ts';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
 import { InviteRefused, inviteCookie } from '../invite.ts';
 import type { Invites } from '../invite.ts';
 import { accountId, errorResponses } from '../schemas.ts';
+import type { RouteApp } from '../schemas.ts';
 
 const scope = {
   type: 'object',
@@ -22,7 +22,7 @@ const refusal = (err: unknown): never => {
   throw err;
 };
 
-export async function inviteRoutes(app: FastifyInstance, { context, invites }: ApiDeps & { invites: Invites }): Promise<void> {
+export async function inviteRoutes(app: RouteApp, { context, invites }: ApiDeps & { invites: Invites }): Promise<void> {
   app.post('/api/invite', {
     config: { access: 'admin' },
     schema: {
@@ -37,7 +37,7 @@ export async function inviteRoutes(app: FastifyInstance, { context, invites }: A
     },
   }, async (req, reply) => {
     let invite;
-    try { invite = invites.create((req.body as { account: string }).account, context.publicUrl); } catch (err) { refusal(err); }
+    try { invite = invites.create(req.body.account, context.publicUrl); } catch (err) { refusal(err); }
     req.log.info({ account: invite!.account_id }, 'one-time sign-in link made');
     reply.header('cache-control', 'no-store');
     return reply.code(201).send({
@@ -54,7 +54,7 @@ export async function inviteRoutes(app: FastifyInstance, { context, invites }: A
     },
   }, async (req, reply) => {
     let opened;
-    try { opened = invites.redeem((req.body as { token: string }).token); } catch (err) { refusal(err); }
+    try { opened = invites.redeem(req.body.token); } catch (err) { refusal(err); }
     req.log.info({ account: opened!.account.id }, 'a one-time sign-in link was opened');
     reply.header('set-cookie', inviteCookie(req, opened!.secret, Math.round((opened!.expires_at - Date.now()) / 1000)));
     reply.header('cache-control', 'no-store');

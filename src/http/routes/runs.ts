@@ -3,14 +3,14 @@
 // the evidence files themselves, decrypted here.
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { evidenceDir, readEvidence } from '../../browser/evidence.ts';
 import { redactUrls } from '../../purge/redact.ts';
-import { getRun, listAccountResults, listAccountResultsOfRuns, listRuns } from '../../db/queries.ts';
+import { evidenceDirOf, getRun, hasRunBefore, listAccountResults, listAccountResultsOfRuns, listRuns } from '../../db/queries.ts';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
 import { EVIDENCE_HTML_CSP } from '../security.ts';
 import { accountId, errorKind, errorResponses, iso, nullableInt, nullableIso, nullableString, runListItem, runSummary } from '../schemas.ts';
+import type { RouteApp } from '../schemas.ts';
 import { helpFor, runView } from './status.ts';
 
 export const EVIDENCE_FILES = ['screenshot.png', 'page.html'] as const;
@@ -60,7 +60,7 @@ const runDetailSchema = {
 
 const runIdParam = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 
-export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Promise<void> {
+export async function runRoutes(app: RouteApp, { context }: ApiDeps): Promise<void> {
   const names = new Map(context.config.accounts.map((a) => [a.id, a.name]));
 
   app.get('/api/runs', {
@@ -84,7 +84,7 @@ export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Pro
       },
     },
   }, async (req) => {
-    const { limit, before } = req.query as { limit: number; before?: number };
+    const { limit, before } = req.query;
     const rows = listRuns(context.db, { limit, before });
     const byRun = new Map<number, ReturnType<typeof listAccountResultsOfRuns>>();
     for (const r of listAccountResultsOfRuns(context.db, rows.map((row) => row.id))) {
@@ -94,8 +94,7 @@ export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Pro
     }
     const runs = rows.map((row) => ({ ...runView(row), accounts: byRun.get(row.id) ?? [] }));
     const oldest = rows.at(-1);
-    const more = oldest !== undefined && rows.length === limit &&
-      context.db.prepare('SELECT 1 FROM runs WHERE id < ? LIMIT 1').get(oldest.id) !== undefined;
+    const more = oldest !== undefined && rows.length === limit && hasRunBefore(context.db, oldest.id);
     return { runs, next_before: more ? oldest.id : null };
   });
 
@@ -106,7 +105,7 @@ export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Pro
       response: { 200: runDetailSchema, ...errorResponses },
     },
   }, async (req) => {
-    const { id } = req.params as { id: number };
+    const { id } = req.params;
     const run = getRun(context.db, id);
     if (!run) throw new HttpRefusal(404, `no run ${id} (it may have been pruned from the history)`);
     const accounts = listAccountResults(context.db, id).map((r) => {
@@ -141,13 +140,12 @@ export async function runRoutes(app: FastifyInstance, { context }: ApiDeps): Pro
       response: errorResponses,
     },
   }, async (req, reply) => {
-    const { id, account, file } = req.params as { id: number; account: string; file: typeof EVIDENCE_FILES[number] };
-    const row = context.db.prepare('SELECT evidence_dir FROM account_results WHERE run_id = ? AND account_id = ?').get(id, account) as
-      { evidence_dir: string | null } | undefined;
+    const { id, account, file } = req.params;
+    const kept = evidenceDirOf(context.db, id, account);
     const root = resolve(context.config.state_dir, 'evidence');
     const path = resolve(evidenceDir(context.config.state_dir, id, account), file);
     // The parameters are validated already; this is the belt to those braces.
-    if (!row?.evidence_dir || !path.startsWith(root + sep) || !existsSync(path)) {
+    if (!kept || !path.startsWith(root + sep) || !existsSync(path)) {
       throw new HttpRefusal(404, `no ${file} kept for account ${account} in run ${id}`);
     }
     let clear: Buffer;

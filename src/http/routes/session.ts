@@ -1,13 +1,13 @@
 // The page's sign-in: POST /api/session {token} exchanges the admin token for an HttpOnly, SameSite=Strict
 // session cookie (the token itself never lives in the browser); DELETE /api/session signs out.
-import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../app.ts';
 import { clearedSessionCookie, sessionCookie, sessionIdOf } from '../auth.ts';
 import { errorResponses } from '../schemas.ts';
+import type { RouteApp } from '../schemas.ts';
 
 const sessionState = { type: 'object', required: ['admin'], properties: { admin: { type: 'boolean' } } } as const;
 
-export async function sessionRoutes(app: FastifyInstance, { auth }: ApiDeps): Promise<void> {
+export async function sessionRoutes(app: RouteApp, { auth }: ApiDeps): Promise<void> {
   app.post('/api/session', {
     config: { access: 'open' },
     schema: {
@@ -20,7 +20,7 @@ export async function sessionRoutes(app: FastifyInstance, { auth }: ApiDeps): Pr
       response: { 200: sessionState, ...errorResponses },
     },
   }, async (req, reply) => {
-    auth.checkToken(req.ip, (req.body as { token: string }).token.trim(), req);
+    auth.checkToken(req.ip, req.body.token.trim(), req);
     auth.endSession(sessionIdOf(req));
     const session = auth.createSession();
     req.log.info('admin signed in on the status page');

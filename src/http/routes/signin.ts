@@ -5,12 +5,12 @@
 //   POST   /api/signin/:account/input    a click, typed text, a key or a scroll  → 204
 //   DELETE /api/signin/:account          give up                                 → the sign-in's state
 // Request bodies are never logged: they carry what the person types (passwords, codes).
-import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ALLOWED_KEYS, SignInError } from '../../signin/remote.ts';
 import type { SignInInput } from '../../signin/remote.ts';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
 import { accountId, errorResponses } from '../schemas.ts';
+import type { RouteApp, Validated } from '../schemas.ts';
 
 const params = { type: 'object', required: ['account'], properties: { account: accountId } } as const;
 
@@ -48,20 +48,21 @@ const input = {
 } as const;
 
 /** The fields each kind of input needs, so `{type: "click"}` without x and y is a 400 naming the field. */
-function toAction(body: Record<string, unknown>): SignInInput {
-  const need = (field: string) => {
-    if (body[field] === undefined) throw new HttpRefusal(400, `body.${field}: required for a ${String(body.type)}`);
-    return body[field];
+function toAction(body: Validated<typeof input>): SignInInput {
+  const need = <F extends Exclude<keyof typeof body, 'type'>>(field: F): NonNullable<typeof body[F]> => {
+    const value = body[field];
+    if (value === undefined) throw new HttpRefusal(400, `body.${field}: required for a ${body.type}`);
+    return value;
   };
   switch (body.type) {
-    case 'click': return { type: 'click', x: need('x') as number, y: need('y') as number };
-    case 'type': return { type: 'type', text: need('text') as string };
-    case 'key': return { type: 'key', key: need('key') as string };
-    default: return { type: 'scroll', dy: need('dy') as number };
+    case 'click': return { type: 'click', x: need('x'), y: need('y') };
+    case 'type': return { type: 'type', text: need('text') };
+    case 'key': return { type: 'key', key: need('key') };
+    case 'scroll': return { type: 'scroll', dy: need('dy') };
   }
 }
 
-export async function signInRoutes(app: FastifyInstance, { context }: ApiDeps): Promise<void> {
+export async function signInRoutes(app: RouteApp, { context }: ApiDeps): Promise<void> {
   const signIns = context.signIns;
   const viewOf = (id: string) => {
     const v = signIns.view(id);
@@ -76,15 +77,15 @@ export async function signInRoutes(app: FastifyInstance, { context }: ApiDeps): 
   const access = { access: 'signin' as const };
 
   app.post('/api/signin/:account', { config: access, schema: { params, response: { 200: view, ...errorResponses } } }, async (req) => {
-    const { account } = req.params as { account: string };
+    const { account } = req.params;
     await signIns.start(account).catch(refusal);
     return viewOf(account);
   });
 
-  app.get('/api/signin/:account', { config: access, schema: { params, response: { 200: view, ...errorResponses } } }, async (req) => viewOf((req.params as { account: string }).account));
+  app.get('/api/signin/:account', { config: access, schema: { params, response: { 200: view, ...errorResponses } } }, async (req) => viewOf(req.params.account));
 
-  app.get('/api/signin/:account/screen', { config: access, schema: { params } }, async (req, reply: FastifyReply) => {
-    const { account } = req.params as { account: string };
+  app.get('/api/signin/:account/screen', { config: access, schema: { params } }, async (req, reply) => {
+    const { account } = req.params;
     const frame = signIns.frame(account);
     reply.header('cache-control', 'no-store');
     if (!frame) {
@@ -96,13 +97,13 @@ export async function signInRoutes(app: FastifyInstance, { context }: ApiDeps): 
   });
 
   app.post('/api/signin/:account/input', { config: access, schema: { params, body: input, response: errorResponses } }, async (req, reply) => {
-    const { account } = req.params as { account: string };
-    await signIns.input(account, toAction(req.body as Record<string, unknown>)).catch(refusal);
+    const { account } = req.params;
+    await signIns.input(account, toAction(req.body)).catch(refusal);
     return reply.code(204).send();
   });
 
   app.delete('/api/signin/:account', { config: access, schema: { params, response: { 200: view, ...errorResponses } } }, async (req) => {
-    const { account } = req.params as { account: string };
+    const { account } = req.params;
     await signIns.cancel(account);
     return viewOf(account);
   });

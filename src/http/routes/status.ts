@@ -1,9 +1,8 @@
 // GET /api/status: everything the status page's first screen shows, in one read: the schedule, the running
 // run with live counts, each configured account's state and last result, and the last run.
 import { signInStatus } from '../../signin/record.ts';
-import type { FastifyInstance } from 'fastify';
 import type { DaemonContext } from '../../context.ts';
-import { lastAccountResults, lastFinishedRun, listAccountResults, listAccountStates } from '../../db/queries.ts';
+import { getRun, lastAccountResults, lastFinishedRun, listAccountResults, listAccountStates } from '../../db/queries.ts';
 import type { AccountResultRow, RunRow } from '../../db/queries.ts';
 import { NEEDS_PERSON } from '../../errors.ts';
 import type { ErrorKind } from '../../errors.ts';
@@ -13,6 +12,7 @@ import type { ApiDeps } from '../app.ts';
 import type { LiveRun, LiveView } from '../live.ts';
 import { publicStatusView } from '../public-view.ts';
 import { errorKind, errorResponses, iso, liveRun, nullableInt, nullableIso, nullableString, runSummary, scheduleState } from '../schemas.ts';
+import type { RouteApp } from '../schemas.ts';
 
 
 export function scheduleView(context: DaemonContext) {
@@ -39,7 +39,7 @@ export function runningRun(context: DaemonContext, live: LiveView): LiveRun | nu
   if (live.current) return live.current;
   const running = context.purge.runner.running;
   if (!running || live.lastFinishedId === running.runId) return null;
-  const run = context.db.prepare('SELECT * FROM runs WHERE id = ?').get(running.runId) as RunRow | undefined;
+  const run = getRun(context.db, running.runId);
   if (!run) return null;
   return {
     run_id: run.id, trigger: run.trigger, dry_run: run.dry_run === 1, started_at: run.started_at,
@@ -162,7 +162,7 @@ export const statusSchema = {
   },
 } as const;
 
-export async function statusRoutes(app: FastifyInstance, { context, auth, live }: ApiDeps): Promise<void> {
+export async function statusRoutes(app: RouteApp, { context, auth, live }: ApiDeps): Promise<void> {
   app.get('/api/status', {
     config: { access: 'read' },
     schema: { response: { 200: statusSchema, ...errorResponses } },
