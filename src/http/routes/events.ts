@@ -3,13 +3,13 @@
 // closes, so a shutdown is never held by an open page. A visitor (public_status: true) gets states only; the
 // streams are capped per address, and the last slots are kept for the admin, so no one client can hold them all.
 import type { ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
 import type { PurgeEventMap, PurgeEventName } from '../../purge/events.ts';
 import { redactUrls } from '../../purge/redact.ts';
 import type { ApiDeps } from '../app.ts';
 import { audit, OncePer } from '../audit.ts';
 import { publicEventPayload } from '../public-view.ts';
 import { errorResponse, iso } from '../schemas.ts';
+import type { RouteApp } from '../schemas.ts';
 
 /** Enough for every screen in a house; more is a leak or an attack. */
 export const MAX_CLIENTS = 64;
@@ -38,7 +38,7 @@ function isoTimes(values: object): Record<string, unknown> {
   return out;
 }
 
-export async function eventRoutes(app: FastifyInstance, { context, heartbeatSeconds }: ApiDeps): Promise<void> {
+export async function eventRoutes(app: RouteApp, { context, heartbeatSeconds }: ApiDeps): Promise<void> {
   /** Each open stream: whose it is and from where. */
   const clients = new Map<ServerResponse, { admin: boolean; address: string }>();
   const refusalLogged = new OncePer(60_000);

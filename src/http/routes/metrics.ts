@@ -1,9 +1,9 @@
 // GET /metrics: Prometheus text format (version 0.0.4), written by hand: a handful of series, no library.
-import type { FastifyInstance } from 'fastify';
 import type { DaemonContext } from '../../context.ts';
 import { countRunsByStatus, lastAccountResults, lastFinishedRun, listAccountStates } from '../../db/queries.ts';
 import type { ApiDeps } from '../app.ts';
 import { errorResponses } from '../schemas.ts';
+import type { RouteApp } from '../schemas.ts';
 
 type Labels = Record<string, string>;
 interface Family { name: string; help: string; type: 'counter' | 'gauge'; samples: { labels?: Labels; value: number }[] }
@@ -86,7 +86,7 @@ export function collectMetrics(context: DaemonContext): Family[] {
   ];
 }
 
-export async function metricsRoutes(app: FastifyInstance, { context }: ApiDeps): Promise<void> {
+export async function metricsRoutes(app: RouteApp, { context }: ApiDeps): Promise<void> {
   app.get('/metrics', {
     config: { access: 'admin' },
     schema: { response: { 200: { type: 'string' }, ...errorResponses } },

@@ -2,15 +2,15 @@
 // `http.public_status: false` a visitor who is not signed in gets the same page with a 401: it shows only the
 // sign-in form, and every data route answers 401 until then.
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { ApiDeps } from '../app.ts';
+import type { RouteApp } from '../schemas.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));
 /** Only the page's own files at the top of web/ (not web/docs/, the README's pictures). */
 const ASSET = /^\/[\w-]+\.(js|css|svg|png|ico)$/;
 
-export async function pageRoutes(app: FastifyInstance, { auth }: ApiDeps): Promise<void> {
+export async function pageRoutes(app: RouteApp, { auth }: ApiDeps): Promise<void> {
   await app.register(fastifyStatic, {
     root: WEB_ROOT,
     prefix: '/',
