@@ -110,15 +110,3 @@ export function databasePing(db: Database): () => void {
   const ping = db.prepare('SELECT 1 AS ok');
   return () => { ping.get(); };
 }
-
-/** True when the history keeps a run older than this one (another page of GET /api/runs). */
-export function hasRunBefore(db: Database, id: number): boolean {
-  return db.prepare('SELECT 1 FROM runs WHERE id < ? LIMIT 1').get(id) !== undefined;
-}
-
-/** Where an account's evidence of one run was kept: null when none was, undefined when there is no such result. */
-export function evidenceDirOf(db: Database, runId: number, accountId: string): string | null | undefined {
-  const row = db.prepare('SELECT evidence_dir FROM account_results WHERE run_id = ? AND account_id = ?').get(runId, accountId) as
-    { evidence_dir: string | null } | undefined;
-  return row?.evidence_dir;
-}

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { evidenceDir, readEvidence } from '../../browser/evidence.ts';
 import { redactUrls } from '../../purge/redact.ts';
-import { evidenceDirOf, getRun, hasRunBefore, listAccountResults, listAccountResultsOfRuns, listRuns } from '../../db/queries.ts';
+import { getRun, listAccountResults, listAccountResultsOfRuns, listRuns } from '../../db/queries.ts';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
 import { EVIDENCE_HTML_CSP } from '../security.ts';
@@ -85,7 +85,10 @@ export async function runRoutes(app: RouteApp, { context }: ApiDeps): Promise<vo
     },
   }, async (req) => {
     const { limit, before } = req.query;
-    const rows = listRuns(context.db, { limit, before });
+    // One run more than the page: whether there is a next page, in the same read.
+    const rows = listRuns(context.db, { limit: limit + 1, before });
+    const more = rows.length > limit;
+    if (more) rows.pop();
     const byRun = new Map<number, ReturnType<typeof listAccountResultsOfRuns>>();
     for (const r of listAccountResultsOfRuns(context.db, rows.map((row) => row.id))) {
       const list = byRun.get(r.run_id) ?? [];
@@ -93,9 +96,7 @@ export async function runRoutes(app: RouteApp, { context }: ApiDeps): Promise<vo
       byRun.set(r.run_id, list);
     }
     const runs = rows.map((row) => ({ ...runView(row), accounts: byRun.get(row.id) ?? [] }));
-    const oldest = rows.at(-1);
-    const more = oldest !== undefined && rows.length === limit && hasRunBefore(context.db, oldest.id);
-    return { runs, next_before: more ? oldest.id : null };
+    return { runs, next_before: more ? rows.at(-1)!.id : null };
   });
 
   app.get('/api/runs/:id', {
@@ -141,7 +142,7 @@ export async function runRoutes(app: RouteApp, { context }: ApiDeps): Promise<vo
     },
   }, async (req, reply) => {
     const { id, account, file } = req.params;
-    const kept = evidenceDirOf(context.db, id, account);
+    const kept = listAccountResults(context.db, id).find((r) => r.account_id === account)?.evidence_dir;
     const root = resolve(context.config.state_dir, 'evidence');
     const path = resolve(evidenceDir(context.config.state_dir, id, account), file);
     // The parameters are validated already; this is the belt to those braces.
