@@ -62,6 +62,8 @@ t.test('good input arrives as the schema says: path and query numbers are number
   const last = (await app.inject({ url: `/api/runs?limit=2&before=${body.next_before}`, headers: bearer })).json();
   t.same(last.runs.map((r: { id: number }) => r.id), [runs[0]]);
   t.equal(last.next_before, null);
+  const exact = (await app.inject({ url: '/api/runs?limit=3', headers: bearer })).json();
+  t.same([exact.runs.length, exact.next_before], [3, null], 'a full page with nothing older: no next page');
   const one = await app.inject({ url: `/api/runs/${runs[0]}`, headers: bearer });
   t.equal(one.json().id, runs[0], ':id looked up as a number');
   const none = await app.inject({ url: '/api/runs/77', headers: bearer });
