@@ -2,7 +2,6 @@
 // the appliance and one per account linked to it with via_device. Pure functions: same input, same bytes.
 import type { ProviderName } from '../config/types.ts';
 import { ACCOUNT_STATES } from '../purge/status.ts';
-import type { AccountState } from '../purge/status.ts';
 
 export interface Topics {
   base: string;
@@ -30,7 +29,6 @@ export interface Message {
 
 /** Account status values: the enum sensor's options and the `status` key of `<base>/<account>/state`. */
 export const ACCOUNT_STATUSES = ACCOUNT_STATES;
-export type AccountStatusValue = AccountState;
 
 /** event_type values of `<base>/<account>/event`. A dry run that went well is `counted`, never `purged`. */
 export const ACCOUNT_EVENT_TYPES = ['purged', 'counted', 'failed', 'needs_login', 'page_changed', 'verification_failed', 'busy'] as const;
@@ -38,7 +36,6 @@ export type AccountEventType = typeof ACCOUNT_EVENT_TYPES[number];
 
 /** event_type values of `<base>/event` (the appliance: whole runs and refused presses). */
 export const RUN_EVENT_TYPES = ['run_started', 'run_finished', 'busy'] as const;
-export type RunEventType = typeof RUN_EVENT_TYPES[number];
 
 const DEFAULT_BASE = 'voicewipe';
 const PROVIDER_MODELS: Record<ProviderName, string> = { alexa: 'Amazon Alexa account', google: 'Google Assistant account' };
