@@ -102,3 +102,17 @@ export function countRunsByStatus(db: Database): { status: string; count: number
 export function lastFinishedRun(db: Database): RunRow | undefined {
   return db.prepare("SELECT * FROM runs WHERE status <> 'running' ORDER BY id DESC LIMIT 1").get() as RunRow | undefined;
 }
+
+// Home Assistant state (mqtt)
+
+/** One account's recorded state (src/purge/status.ts decides what it means); undefined before its first run. */
+export function getAccountState(db: Database, accountId: string): AccountRow | undefined {
+  return db.prepare('SELECT * FROM accounts WHERE id = ?').get(accountId) as AccountRow | undefined;
+}
+
+/** One account's result in one run: its figures and times, without the evidence details. */
+export function getAccountResult(db: Database, runId: number, accountId: string): Omit<AccountResultRow, 'details'> | undefined {
+  return db.prepare(`SELECT run_id, account_id, provider, status, found, deleted, remaining, oldest_at, newest_at, error_kind, error_message,
+      attempts, started_at, finished_at, evidence_dir FROM account_results WHERE run_id = ? AND account_id = ?`)
+    .get(runId, accountId) as Omit<AccountResultRow, 'details'> | undefined;
+}
