@@ -121,7 +121,8 @@ export function startHomeAssistant(context: DaemonContext, link: Link, t: Topics
   function publishEverything(): void {
     publishDiscovery();
     publishApplianceState();
-    for (const account of accounts) publishAccountState(account);
+    // One account whose state cannot be built (a damaged record) must not keep the others' states from the broker.
+    for (const account of accounts) safely(log, `publishing the state of ${account.id}`, () => publishAccountState(account))();
   }
 
   function onBirth(payload: Buffer): void {
