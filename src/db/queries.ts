@@ -106,6 +106,20 @@ export function lastFinishedRun(db: Database): RunRow | undefined {
   return db.prepare("SELECT * FROM runs WHERE status <> 'running' ORDER BY id DESC LIMIT 1").get() as RunRow | undefined;
 }
 
+// Home Assistant state (mqtt)
+
+/** One account's recorded state (src/purge/status.ts decides what it means); undefined before its first run. */
+export function getAccountState(db: Database, accountId: string): AccountRow | undefined {
+  return db.prepare('SELECT * FROM accounts WHERE id = ?').get(accountId) as AccountRow | undefined;
+}
+
+/** One account's result in one run: its figures and times, without the evidence details. */
+export function getAccountResult(db: Database, runId: number, accountId: string): Omit<AccountResultRow, 'details'> | undefined {
+  return db.prepare(`SELECT run_id, account_id, provider, status, found, deleted, remaining, oldest_at, newest_at, error_kind, error_message,
+      attempts, started_at, finished_at, evidence_dir FROM account_results WHERE run_id = ? AND account_id = ?`)
+    .get(runId, accountId) as Omit<AccountResultRow, 'details'> | undefined;
+}
+
 // Prepared statements, once per connection: the recorder, the sessions and the schedule run the same few all day.
 const preparedByDb = new WeakMap<Database, Map<string, Statement>>();
 
@@ -189,12 +203,6 @@ export function finishRun(db: Database, runId: number, run: {
 }): void {
   statement(db, `UPDATE runs SET status = @status, finished_at = @at, found = @found, deleted = @deleted,
     remaining = @remaining, message = @message WHERE id = @run_id`).run({ ...run, run_id: runId });
-}
-
-/** The account's pause (over_deleted), while a person has not acknowledged it. */
-export function getAccountPause(db: Database, accountId: string): { paused_at: number; paused_reason: string | null } | undefined {
-  return statement(db, 'SELECT paused_at, paused_reason FROM accounts WHERE id = ? AND paused_at IS NOT NULL').get(accountId) as
-    { paused_at: number; paused_reason: string | null } | undefined;
 }
 
 export function pauseAccount(db: Database, account: { id: string; provider: string }, reason: string, at: number): void {

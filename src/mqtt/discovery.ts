@@ -1,6 +1,7 @@
 // Home Assistant discovery payloads (shared/vendors/home-assistant.md): one device-based config per device,
 // the appliance and one per account linked to it with via_device. Pure functions: same input, same bytes.
 import type { ProviderName } from '../config/types.ts';
+import { SIGNIN_METHODS } from '../signin/record.ts';
 import { ACCOUNT_STATES } from '../purge/status.ts';
 
 export interface Topics {
@@ -184,6 +185,17 @@ export function accountDiscovery(input: DiscoveryInput, account: DiscoveryAccoun
       platform: 'sensor', name: 'Last run duration', unique_id: uid('last_run_duration'),
       default_entity_id: entityId('sensor', uid('last_run_duration')), device_class: 'duration', unit_of_measurement: 's',
       state_class: 'measurement', state_topic: state, value_template: '{{ value_json.last_run_duration_s }}', entity_category: 'diagnostic',
+    },
+    // How the account signs in and when that was last renewed (src/signin/record.ts): for a person looking into
+    // why an account needs a sign-in, not for dashboards.
+    signin_method: {
+      platform: 'sensor', name: 'Signs in', unique_id: uid('signin_method'), default_entity_id: entityId('sensor', uid('signin_method')),
+      device_class: 'enum', options: [...SIGNIN_METHODS], state_topic: state, value_template: '{{ value_json.signin_method }}',
+      entity_category: 'diagnostic', icon: 'mdi:account-key',
+    },
+    signin_renewed: {
+      platform: 'sensor', name: 'Sign-in renewed', unique_id: uid('signin_renewed'), default_entity_id: entityId('sensor', uid('signin_renewed')),
+      device_class: 'timestamp', state_topic: state, value_template: '{{ value_json.signin_renewed_at }}', entity_category: 'diagnostic',
     },
     // A switched-off account has nothing to purge: `{platform}` alone removes a button published before.
     purge_now: account.enabled ? {

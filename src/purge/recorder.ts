@@ -2,7 +2,7 @@
 // transaction, so a power cut leaves the database consistent and at most one account's figures unrecorded.
 import type { Database } from '../db/open.ts';
 import {
-  addAccountOutcome, clearPendingDeletes, finishRun, getAccountPause, getRun, insertPendingResult, insertRun, interruptRun,
+  addAccountOutcome, clearPendingDeletes, finishRun, getAccountState, getRun, insertPendingResult, insertRun, interruptRun,
   keepPendingDeletes, listRunningRunIds, markResultRunning, pauseAccount, resumeAccount, saveAccountResult,
 } from '../db/queries.ts';
 import type { AccountResult, PurgeEvents, RunStatus, Trigger } from './events.ts';
@@ -35,8 +35,8 @@ export class Recorder {
 
   /** The account's pause (over_deleted), when a person has not acknowledged it yet. */
   pausedAccount(accountId: string): { paused_at: number; paused_reason: string } | undefined {
-    const row = getAccountPause(this.db, accountId);
-    return row ? { paused_at: row.paused_at, paused_reason: row.paused_reason ?? 'no reason recorded' } : undefined;
+    const row = getAccountState(this.db, accountId);
+    return row?.paused_at == null ? undefined : { paused_at: row.paused_at, paused_reason: row.paused_reason ?? 'no reason recorded' };
   }
 
   pause(account: { id: string; provider: string }, reason: string, at: number): void {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/db/open.ts';
 import type { Database } from '../../src/db/open.ts';
 import {
-  addAccountOutcome, clearPendingDeletes, deleteAllSessions, deleteRuns, deleteSession, finishRun, getAccountPause, getRun,
+  addAccountOutcome, clearPendingDeletes, deleteAllSessions, deleteRuns, deleteSession, finishRun, getAccountState, getRun,
   getSession, insertPendingResult, insertRun, insertSession, interruptRun, keepPendingDeletes, lastRunStarts, listAccountResults,
   listAccountStates, listRunningRunIds, markResultRunning, markSessionUsed, oldRunIds, pageCounts, pauseAccount, resumeAccount,
   saveAccountResult, vacuum,
@@ -87,11 +87,12 @@ t.test('an interrupted run: unfinished accounts interrupted, finished ones kept,
 
 t.test('pause, look up, resume: once, and only the paused account', async (t) => {
   const db = database(t);
-  t.equal(getAccountPause(db, 'kitchen'), undefined, 'an account never seen is not paused');
+  t.equal(getAccountState(db, 'kitchen'), undefined, 'an account never seen has no row');
   t.equal(resumeAccount(db, 'kitchen'), false, 'nothing to resume');
   pauseAccount(db, KITCHEN, '3 recordings meant to be kept are gone', 1_000);
-  t.same(getAccountPause(db, 'kitchen'), { paused_at: 1_000, paused_reason: '3 recordings meant to be kept are gone' }, 'a pause makes the account row');
-  t.equal(getAccountPause(db, 'bedroom'), undefined);
+  t.match(getAccountState(db, 'kitchen'), { provider: 'alexa', total_deleted: 0, last_run_id: null, paused_at: 1_000, paused_reason: '3 recordings meant to be kept are gone' },
+    'a pause makes the account row');
+  t.equal(getAccountState(db, 'bedroom'), undefined);
 
   const runId = insertRun(db, 'api', false, 2_000);
   insertPendingResult(db, runId, BEDROOM);
@@ -103,8 +104,8 @@ t.test('pause, look up, resume: once, and only the paused account', async (t) =>
 
   t.equal(resumeAccount(db, 'kitchen'), true);
   t.equal(resumeAccount(db, 'kitchen'), false, 'a second acknowledgement changes nothing');
-  t.equal(getAccountPause(db, 'kitchen'), undefined);
-  t.ok(getAccountPause(db, 'bedroom'), 'the other account stays paused');
+  t.match(getAccountState(db, 'kitchen'), { paused_at: null, paused_reason: null }, 'resumed');
+  t.match(getAccountState(db, 'bedroom'), { paused_at: 4_000 }, 'the other account stays paused');
 });
 
 t.test('pending deletes: first-deleted times kept, items gone forgotten, other accounts untouched', async (t) => {

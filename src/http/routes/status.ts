@@ -10,7 +10,7 @@ import type { ErrorKind } from '../../errors.ts';
 import { ERROR_HELP } from '../../purge/report.ts';
 import { ACCOUNT_STATES, accountStateFor, actionUrl } from '../../purge/status.ts';
 import type { ApiDeps } from '../app.ts';
-import type { LiveRun, LiveView } from '../live.ts';
+import type { LiveRun, LiveView } from '../../purge/live.ts';
 import { publicStatusView } from '../public-view.ts';
 import { errorKind, errorResponses, iso, liveRun, nullableInt, nullableIso, nullableString, runSummary, scheduleState } from '../schemas.ts';
 
