@@ -308,7 +308,10 @@ t.test('the page and its files: gzip, revalidated, nothing else from web/', asyn
   const js = await app.inject({ url: '/app.js', headers: { 'accept-encoding': 'gzip, br' } });
   t.equal(js.statusCode, 200);
   t.equal(js.headers['content-encoding'], 'gzip');
-  t.match(gunzipSync(js.rawPayload).toString(), /EventSource\('\/api\/events'\)/);
+  t.match(gunzipSync(js.rawPayload).toString(), /from '\.\/page\/load\.js'/);
+  const live = await app.inject({ url: '/page/live.js', headers: { 'accept-encoding': 'gzip' } });
+  t.match(live.headers['content-type'], /^(text|application)\/javascript/, 'a module, served as JavaScript');
+  t.match(gunzipSync(live.rawPayload).toString(), /EventSource\('\/api\/events'\)/);
   t.equal((await app.inject('/style.css')).statusCode, 200);
   t.equal((await app.inject('/favicon.svg')).statusCode, 200);
   t.equal((await app.inject('/docs/status-desktop.png')).statusCode, 404, 'the README pictures are not served');
