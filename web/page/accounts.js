@@ -58,6 +58,7 @@ export function renderAccounts() {
       setText(node, '.progress-words', progressWords(live, s.running.dry_run));
     }
 
+    // The figures are the admin's (.admin-only in the card's template): a visitor's status carries none.
     const r = account.last_result;
     setText(node, '.f-success', account.last_success_at ? `${when(account.last_success_at)} (${ago(account.last_success_at)})` : 'never');
     const lastNight = r?.finished_at && Date.now() - new Date(r.finished_at).getTime() < 36 * 3_600_000;

@@ -62,7 +62,8 @@ function render() {
   $('#private').hidden = true;
   $('#dashboard').hidden = false;
   $('#version').textContent = `voicewipe ${s.version}`;
-  $('#uptime').textContent = `up ${duration(s.uptime_seconds === undefined ? null : s.uptime_seconds * 1000)}`;
+  // A visitor's status has no times.
+  $('#uptime').textContent = s.uptime_seconds === undefined ? '' : ` · up ${duration(s.uptime_seconds * 1000)}`;
   renderAdmin();
   renderOverview();
   renderLive();

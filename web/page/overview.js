@@ -23,7 +23,8 @@ export function renderOverview() {
   } else line = 'The nightly purge is on.';
   $('#schedule-line').textContent = line;
   const last = s.last_run;
-  $('#last-run-line').textContent = last
+  // A visitor's status has no runs (states only): say nothing rather than "No run yet".
+  $('#last-run-line').textContent = last === undefined ? '' : last
     ? `Last run ${when(last.started_at)}: ${wordFor(RUN_WORDS, last.status)}${last.dry_run ? ' (dry run)' : ''}, ${plural(last.deleted, 'recording', 'recordings')} deleted.`
     : 'No run yet.';
   const busy = Boolean(s.running);
