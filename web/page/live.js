@@ -41,7 +41,7 @@ export function disconnectEvents() {
   if (view.events) { view.events.close(); view.events = null; }
 }
 
-/** @param {number | undefined} runId (a visitor's events have none: there is one run at a time) @param {string | undefined} accountId */
+/** @param {number} runId @param {string | undefined} accountId */
 function liveAccount(runId, accountId) {
   const run = view.status?.running;
   if (!run || run.run_id !== runId) return undefined;
@@ -51,10 +51,12 @@ function liveAccount(runId, accountId) {
 /** @param {string} name @param {PurgeEvent} e */
 function onEvent(name, e) {
   if (!view.status) return;
+  // A visitor's events say only which account changed (src/http/public-view.ts): read the states again.
+  if (!view.admin) { void refreshStatus(); return; }
   switch (name) {
     case 'run_started':
       view.status.running = {
-        run_id: e.run_id, trigger: e.trigger, dry_run: Boolean(e.dry_run), started_at: e.at ?? null,
+        run_id: e.run_id, trigger: e.trigger, dry_run: Boolean(e.dry_run), started_at: e.at ?? new Date().toISOString(),
         accounts: (e.accounts ?? []).map((id) => ({ account_id: id, status: 'pending', phase: null, found: null, deleted: null, remaining: null, error_kind: null, needs_person: false })),
       };
       void refreshStatus();
@@ -79,10 +81,9 @@ function onEvent(name, e) {
       break;
     }
     case 'account_finished': {
-      // The admin's event carries the account's result; a visitor's only its id, status and error kind.
-      const r = e.result ?? { account_id: e.account_id ?? '', status: e.status ?? 'ok', phase: null, error_kind: e.error_kind ?? null };
-      const a = liveAccount(e.run_id, r.account_id);
-      if (a) Object.assign(a, { status: r.status, phase: null, found: r.found ?? null, deleted: r.deleted ?? null, remaining: r.remaining ?? null, error_kind: r.error_kind });
+      const r = e.result;
+      const a = r && liveAccount(e.run_id, r.account_id);
+      if (a && r) Object.assign(a, { status: r.status, phase: null, found: r.found, deleted: r.deleted, remaining: r.remaining, error_kind: r.error_kind });
       void refreshStatus();
       break;
     }
@@ -124,9 +125,7 @@ export function renderLive() {
   box.hidden = !run;
   if (!run) { delete box.dataset.runId; return; }
   box.dataset.runId = String(run.run_id);
-  const what = run.dry_run ? 'Dry run (counting only)' : 'Purging now';
-  // A visitor knows neither the run's number nor when it started.
-  $('#live-heading').textContent = run.run_id === undefined ? what : `${what}: run #${run.run_id}, started ${clock(run.started_at)}`;
+  $('#live-heading').textContent = `${run.dry_run ? 'Dry run (counting only)' : 'Purging now'}: run #${run.run_id}, started ${clock(run.started_at)}`;
   const list = $('#live-accounts');
   list.replaceChildren(...run.accounts.map((a) => {
     const pct = progressPercent(a);

@@ -57,12 +57,12 @@
  */
 
 /**
- * The running run; a visitor's (built from its events) has no number and no start time.
+ * The running run (the admin's: a visitor's status has none).
  * @typedef {object} LiveRun
- * @property {number} [run_id]
+ * @property {number} run_id
  * @property {string} [trigger]
  * @property {boolean} dry_run
- * @property {string | null} started_at
+ * @property {string} started_at
  * @property {LiveAccount[]} accounts
  */
 
@@ -115,10 +115,10 @@
  */
 
 /**
- * A server-sent event's data (src/purge/events.ts; a visitor's carries fewer fields, no run number, counts or
- * times: src/http/public-view.ts).
+ * A server-sent event's data as the admin gets it (src/purge/events.ts); a visitor's says only which account
+ * changed (src/http/public-view.ts) and the page reads the states again.
  * @typedef {object} PurgeEvent
- * @property {number} [run_id]
+ * @property {number} run_id
  * @property {string} [trigger]
  * @property {boolean} [dry_run]
  * @property {string} [at]
