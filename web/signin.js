@@ -2,6 +2,7 @@
 // passes clicks, typing and scrolling to it, so a person can sign in to Google, or get Amazon past a captcha
 // or a code, from a phone. Used by the page (web/page/links.js) through openRemoteSignIn(accountId, name, onDone).
 
+import { api } from './page/api.js';
 import { $, $as } from './page/dom.js';
 
 const PICTURE_MS = 300;
@@ -33,20 +34,6 @@ let current = null;
 
 /** @param {string} id */
 const base = (id) => `/api/signin/${encodeURIComponent(id)}`;
-/**
- * @param {string} path @param {string} [method] @param {unknown} [body]
- * @returns {Promise<{ ok: boolean; status: number; data: any }>}
- */
-async function call(path, method = 'GET', body) {
-  const res = await fetch(path, {
-    method, credentials: 'same-origin',
-    headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  let data = null;
-  try { data = await res.json(); } catch { /* 204 */ }
-  return { ok: res.ok, status: res.status, data };
-}
 
 /** @param {string} text @param {'info' | 'ok' | 'error'} [kind] */
 function say(text, kind) {
@@ -61,7 +48,7 @@ let queue = Promise.resolve();
 function send(action) {
   if (!current) return;
   const path = `${base(current.id)}/input`;
-  queue = queue.then(() => call(path, 'POST', action)).then((res) => {
+  queue = queue.then(() => api(path, { method: 'POST', body: action })).then((res) => {
     if (!res.ok && res.status !== 409) say(res.data?.error || `That did not reach the browser (${res.status}).`, 'error');
   }, () => say('That did not reach the browser.', 'error'));
 }
@@ -92,7 +79,7 @@ function refreshPicture() {
 
 async function refreshState() {
   if (!current) return;
-  const res = await call(base(current.id));
+  const res = await api(base(current.id));
   if (!current || !res.ok) return;
   const state = res.data.state;
   current.drawn = state === 'waiting_for_person' && res.data.frames > 0;
@@ -128,7 +115,7 @@ export async function openRemoteSignIn(id, name, onDone) {
   say(WORDS.starting);
   dialog.showModal();
   current = { id, name, onDone, timers: [], typed: '', typeTimer: undefined, drawn: false };
-  const res = await call(base(id), 'POST');
+  const res = await api(base(id), { method: 'POST' });
   if (!res.ok) {
     say(res.data?.error || `The sign-in could not start (${res.status}).`, 'error');
     stop(false);
@@ -169,11 +156,11 @@ function start() {
     button.addEventListener('click', () => send({ type: 'scroll', dy: Number(button.dataset.remoteScroll) }));
   }
   $('#remote-cancel').addEventListener('click', () => {
-    if (current) void call(base(current.id), 'DELETE');
+    if (current) void api(base(current.id), { method: 'DELETE' });
     stop(false);
     $as('#remote-dialog', HTMLDialogElement).close();
   });
-  $('#remote-dialog').addEventListener('close', () => { if (current) { void call(base(current.id), 'DELETE'); stop(false); } });
+  $('#remote-dialog').addEventListener('close', () => { if (current) { void api(base(current.id), { method: 'DELETE' }); stop(false); } });
 }
 
 start(); // a module runs once the page is parsed
