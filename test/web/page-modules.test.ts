@@ -59,8 +59,14 @@ t.test('every import resolves to a module of the page, and every module is impor
 
 t.test('the page\'s words: a title for every error kind (the daemon\'s), words for every account state', async (t) => {
   // A plain module with no DOM at load: Node imports it as the browser does.
-  const words = await import(new URL('../../web/page/words.js', import.meta.url).href) as { ERROR_TITLES: Record<string, string>; STATE_WORDS: Record<string, string> };
+  const words = await import(new URL('../../web/page/words.js', import.meta.url).href) as {
+    ERROR_TITLES: Record<string, string>; STATE_WORDS: Record<string, string>;
+    wordFor: (table: Record<string, string>, key: string | null | undefined) => string;
+  };
   t.same(words.ERROR_TITLES, ERROR_TITLES, 'the history names errors as the daemon\'s headlines do');
   t.same(Object.keys(words.ERROR_TITLES).sort(), [...ERROR_KINDS].sort());
   t.same(Object.keys(words.STATE_WORDS).sort(), [...ACCOUNT_STATES].sort());
+  t.equal(words.wordFor(words.STATE_WORDS, 'needs_person'), 'Needs you');
+  t.equal(words.wordFor(words.STATE_WORDS, 'a_state_added_later'), 'a_state_added_later', 'an unknown word shows as the daemon said it');
+  t.equal(words.wordFor(words.STATE_WORDS, null), '');
 });
