@@ -103,8 +103,11 @@ class VoicewipeCard extends HTMLElement {
       if (!byDevice.has(entity.device_id)) byDevice.set(entity.device_id, []);
       byDevice.get(entity.device_id).push(entity.entity_id);
     }
-    const find = (deviceId, test) => (byDevice.get(deviceId) ?? []).find((id) => test(id, hass.states[id]));
+    // `test` sees the entity id, its state and its registry entry (entity_category: the diagnostic sensors and
+    // the "Resume purges" button, a config entity, are told apart from the status sensor and "Purge now" by it).
+    const find = (deviceId, test) => (byDevice.get(deviceId) ?? []).find((id) => test(id, hass.states[id], hass.entities[id] ?? {}));
     const domain = (id) => id.split('.')[0];
+    const isResume = (id, e) => e.entity_category === 'config' || /_resume$/.test(id);
     const applianceDevice = ours.find((d) => !d.via_device_id);
     const appliance = applianceDevice && {
       purgeAll: find(applianceDevice.id, (id) => domain(id) === 'button'),
@@ -114,12 +117,14 @@ class VoicewipeCard extends HTMLElement {
     };
     const wanted = this.config?.accounts?.length ? new Set(this.config.accounts.map(String)) : undefined;
     const accounts = ours.filter((d) => d.via_device_id).map((device) => {
-      // The status sensor carries the whole account state as attributes (account_id, help, action_url, …).
-      const status = find(device.id, (id, s) => domain(id) === 'sensor' && s?.attributes?.device_class === 'enum')
-        ?? find(device.id, (id, s) => domain(id) === 'sensor' && s?.attributes?.options !== undefined);
-      const purge = find(device.id, (id) => domain(id) === 'button');
+      // The status sensor carries the whole account state as attributes (account_id, help, action_url, …); the
+      // sign-in method is an enum sensor too, but a diagnostic one without them. Offline, the attributes are gone.
+      const status = find(device.id, (id, s) => domain(id) === 'sensor' && s?.attributes?.device_class === 'enum' && s.attributes.account_id !== undefined)
+        ?? find(device.id, (id, s, e) => domain(id) === 'sensor' && !e.entity_category && s?.attributes?.options !== undefined);
+      const purge = find(device.id, (id, _s, e) => domain(id) === 'button' && !isResume(id, e));
+      const resume = find(device.id, (id, _s, e) => domain(id) === 'button' && isResume(id, e));
       const attrs = (status && hass.states[status]?.attributes) ?? {};
-      return { device, status, purge, attrs, id: attrs.account_id ?? device.id };
+      return { device, status, purge, resume, attrs, id: attrs.account_id ?? device.id };
     }).filter((a) => a.status && (!wanted || wanted.has(String(a.attrs.account_id))))
       .sort((a, b) => (a.device.name_by_user ?? a.device.name ?? '').localeCompare(b.device.name_by_user ?? b.device.name ?? ''));
     return { appliance, accounts };
@@ -127,7 +132,7 @@ class VoicewipeCard extends HTMLElement {
 
   entityIds() {
     const { appliance, accounts } = this.model();
-    return [appliance?.running, appliance?.schedule, appliance?.next, ...accounts.flatMap((a) => [a.status, a.purge])].filter(Boolean);
+    return [appliance?.running, appliance?.schedule, appliance?.next, ...accounts.flatMap((a) => [a.status, a.purge, a.resume])].filter(Boolean);
   }
 
   moreInfo(entityId) {
@@ -151,6 +156,8 @@ class VoicewipeCard extends HTMLElement {
       const name = a.device.name_by_user ?? a.device.name ?? attrs.name ?? a.id;
       const colour = STATE_COLOURS[value] ?? (attrs.overdue ? STATE_COLOURS.failed : 'var(--disabled-text-color, #9e9e9e)');
       const signIn = attrs.needs_person && httpUrl(attrs.action_url);
+      // A paused account (it deleted more than expected) is skipped by every run until a person resumes it.
+      const paused = value === 'paused';
       const lines = [];
       if (value !== 'disabled' && value !== 'unavailable') {
         lines.push(`last purge ${escapeHtml(relative(attrs.last_success_at, now))} · ${escapeHtml(Number(attrs.total_deleted ?? 0).toLocaleString())} deleted in total`);
@@ -165,7 +172,8 @@ class VoicewipeCard extends HTMLElement {
         </button>
         <div class="actions">
           ${signIn ? `<a class="action primary" href="${escapeHtml(signIn)}" target="_blank" rel="noopener">Sign in</a>` : ''}
-          ${a.purge && value !== 'disabled' ? `<button class="action" data-press="${escapeHtml(a.purge)}" ${running || value === 'unavailable' ? 'disabled' : ''}>Purge now</button>` : ''}
+          ${paused && a.resume ? `<button class="action primary" data-press="${escapeHtml(a.resume)}">Resume purges</button>` : ''}
+          ${a.purge && value !== 'disabled' && !paused ? `<button class="action" data-press="${escapeHtml(a.purge)}" ${running || value === 'unavailable' ? 'disabled' : ''}>Purge now</button>` : ''}
         </div>
       </div>`;
     }).join('');
@@ -211,6 +219,6 @@ window.customCards = window.customCards || [];
 if (!window.customCards.some((c) => c.type === 'voicewipe-card')) {
   window.customCards.push({
     type: 'voicewipe-card', name: 'voicewipe', preview: true,
-    description: 'Voice recording purges: each account\'s state, "Purge now", and a sign-in link when an account needs a person',
+    description: 'Voice recording purges: each account\'s state, "Purge now", a sign-in link when an account needs a person, "Resume purges" when one is paused',
   });
 }

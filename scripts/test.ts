@@ -9,13 +9,16 @@ const extraArgs = process.argv.slice(2);
 let failedChecks = 0;
 
 const started = Date.now();
-const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { cwd: root, encoding: 'utf8' });
-if (tsc.status === 0) {
-  console.log('typecheck: ok');
-} else {
-  failedChecks++;
-  process.stdout.write(tsc.stdout + tsc.stderr);
-  console.log('typecheck: FAILED');
+// The project's TypeScript, then the status page's JavaScript modules from their JSDoc (web/tsconfig.json: checkJs).
+for (const [name, project] of [['typecheck', '.'], ['typecheck web/', 'web']]) {
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', project], { cwd: root, encoding: 'utf8' });
+  if (tsc.status === 0) {
+    console.log(`${name}: ok`);
+  } else {
+    failedChecks++;
+    process.stdout.write(tsc.stdout + tsc.stderr);
+    console.log(`${name}: FAILED`);
+  }
 }
 
 // The linter (Biome, rules in biome.jsonc): unused imports and variables, floating promises, exhaustive switches.

@@ -14,9 +14,6 @@ import { pruneEvidence } from './browser/evidence.ts';
 import { dualProtocolServer, ensureCertificate, tlsEnabled } from './http/tls.ts';
 import type { MqttLink } from './mqtt/index.ts';
 
-
-export { databasePath } from './context.ts';
-
 export interface Daemon {
   context: DaemonContext;
   app: FastifyInstance;

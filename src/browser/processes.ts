@@ -37,10 +37,6 @@ export function processTree(root: number): number[] {
   return seen;
 }
 
-export function treePssMb(root: number): number {
-  return processTree(root).reduce((sum, pid) => sum + pssMb(pid), 0);
-}
-
 export function commandLine(pid: number): string {
   try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '); } catch { return ''; }
 }

@@ -11,7 +11,7 @@ import type { Access } from './auth.ts';
 import { HostAllowList } from './hosts.ts';
 import type { HostListOptions } from './hosts.ts';
 import { isLoopbackAddress } from './tls.ts';
-import { LiveView } from './live.ts';
+import type { LiveView } from '../purge/live.ts';
 import { formatValidationErrors } from './schemas.ts';
 import { compressAssets, securityHeaders } from './security.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -155,10 +155,7 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
 
   app.register(healthRoutes, deps);
   if (isFull(deps) && auth) {
-    const live = new LiveView();
-    const offLive = live.attach(deps.purge.events);
-    app.addHook('onClose', async () => offLive());
-    const api: ApiDeps = { context: deps, auth, live, heartbeatSeconds: opts.heartbeatSeconds ?? 15 };
+    const api: ApiDeps = { context: deps, auth, live: deps.purge.live, heartbeatSeconds: opts.heartbeatSeconds ?? 15 };
     app.register(statusRoutes, api);
     app.register(runRoutes, api);
     app.register(eventRoutes, api);

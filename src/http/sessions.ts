@@ -2,16 +2,8 @@
 // across restarts, and a one-time sign-in link (src/http/invite.ts) survives them too.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/open.ts';
-
-export type SessionKind = 'admin' | 'invite' | 'invite_session';
-
-export interface StoredSession {
-  kind: SessionKind;
-  account_id: string | null;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-}
+import { deleteAllSessions, deleteSession, getSession, insertSession, markSessionUsed } from '../db/queries.ts';
+import type { SessionKind, SessionRow } from '../db/queries.ts';
 
 /** Enough for every phone and laptop in a house; the oldest of a kind goes when a new one would exceed it. */
 const MAX_PER_KIND = 200;
@@ -39,36 +31,29 @@ export class SessionStore {
     const now = this.now();
     const secret = newSecret();
     const expiresAt = now + lifetimeMs;
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
-      this.db.prepare(`DELETE FROM sessions WHERE kind = ? AND id_hash IN
-        (SELECT id_hash FROM sessions WHERE kind = ? ORDER BY created_at DESC LIMIT -1 OFFSET ?)`).run(kind, kind, MAX_PER_KIND - 1);
-      this.db.prepare('INSERT INTO sessions (id_hash, kind, account_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-        .run(hashSecret(secret), kind, accountId, now, expiresAt);
-    })();
+    insertSession(this.db, hashSecret(secret), kind, accountId, now, expiresAt, MAX_PER_KIND);
     return { secret, expiresAt };
   }
 
   /** The session behind a secret, if it exists, is of this kind and has not expired. */
-  find(secret: string | undefined, kind: SessionKind): StoredSession | undefined {
+  find(secret: string | undefined, kind: SessionKind): SessionRow | undefined {
     if (!secret || secret.length > 100) return undefined;
-    const row = this.db.prepare('SELECT kind, account_id, created_at, expires_at, used_at FROM sessions WHERE id_hash = ?')
-      .get(hashSecret(secret)) as StoredSession | undefined;
+    const row = getSession(this.db, hashSecret(secret));
     if (!row || row.kind !== kind || row.expires_at <= this.now()) return undefined;
     return row;
   }
 
   /** Marks a one-time secret used; false when it already was (two tabs opening the same link). */
   use(secret: string): boolean {
-    return this.db.prepare('UPDATE sessions SET used_at = ? WHERE id_hash = ? AND used_at IS NULL').run(this.now(), hashSecret(secret)).changes === 1;
+    return markSessionUsed(this.db, hashSecret(secret), this.now());
   }
 
   end(secret: string | undefined): void {
-    if (secret) this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(hashSecret(secret));
+    if (secret) deleteSession(this.db, hashSecret(secret));
   }
 
   /** Every session and sign-in link ends (the admin token was rotated). */
   endAll(): void {
-    this.db.prepare('DELETE FROM sessions').run();
+    deleteAllSessions(this.db);
   }
 }

@@ -1,8 +1,8 @@
 // Home Assistant discovery payloads (shared/vendors/home-assistant.md): one device-based config per device,
 // the appliance and one per account linked to it with via_device. Pure functions: same input, same bytes.
 import type { ProviderName } from '../config/types.ts';
+import { SIGNIN_METHODS } from '../signin/record.ts';
 import { ACCOUNT_STATES } from '../purge/status.ts';
-import type { AccountState } from '../purge/status.ts';
 
 export interface Topics {
   base: string;
@@ -30,7 +30,6 @@ export interface Message {
 
 /** Account status values: the enum sensor's options and the `status` key of `<base>/<account>/state`. */
 export const ACCOUNT_STATUSES = ACCOUNT_STATES;
-export type AccountStatusValue = AccountState;
 
 /** event_type values of `<base>/<account>/event`. A dry run that went well is `counted`, never `purged`. */
 export const ACCOUNT_EVENT_TYPES = ['purged', 'counted', 'failed', 'needs_login', 'page_changed', 'verification_failed', 'busy'] as const;
@@ -38,7 +37,6 @@ export type AccountEventType = typeof ACCOUNT_EVENT_TYPES[number];
 
 /** event_type values of `<base>/event` (the appliance: whole runs and refused presses). */
 export const RUN_EVENT_TYPES = ['run_started', 'run_finished', 'busy'] as const;
-export type RunEventType = typeof RUN_EVENT_TYPES[number];
 
 const DEFAULT_BASE = 'voicewipe';
 const PROVIDER_MODELS: Record<ProviderName, string> = { alexa: 'Amazon Alexa account', google: 'Google Assistant account' };
@@ -187,6 +185,17 @@ export function accountDiscovery(input: DiscoveryInput, account: DiscoveryAccoun
       platform: 'sensor', name: 'Last run duration', unique_id: uid('last_run_duration'),
       default_entity_id: entityId('sensor', uid('last_run_duration')), device_class: 'duration', unit_of_measurement: 's',
       state_class: 'measurement', state_topic: state, value_template: '{{ value_json.last_run_duration_s }}', entity_category: 'diagnostic',
+    },
+    // How the account signs in and when that was last renewed (src/signin/record.ts): for a person looking into
+    // why an account needs a sign-in, not for dashboards.
+    signin_method: {
+      platform: 'sensor', name: 'Signs in', unique_id: uid('signin_method'), default_entity_id: entityId('sensor', uid('signin_method')),
+      device_class: 'enum', options: [...SIGNIN_METHODS], state_topic: state, value_template: '{{ value_json.signin_method }}',
+      entity_category: 'diagnostic', icon: 'mdi:account-key',
+    },
+    signin_renewed: {
+      platform: 'sensor', name: 'Sign-in renewed', unique_id: uid('signin_renewed'), default_entity_id: entityId('sensor', uid('signin_renewed')),
+      device_class: 'timestamp', state_topic: state, value_template: '{{ value_json.signin_renewed_at }}', entity_category: 'diagnostic',
     },
     // A switched-off account has nothing to purge: `{platform}` alone removes a button published before.
     purge_now: account.enabled ? {

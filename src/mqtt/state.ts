@@ -1,34 +1,20 @@
 // What `<base>/state`, `<base>/<account>/state` and the event topics carry: built from the database (the
-// truth that survives restarts) with the run in progress laid over it. Pure reads, no MQTT here.
+// truth that survives restarts) with the run in progress (src/purge/live.ts) laid over it. Pure reads, no MQTT here.
 import type { AccountConfig } from '../config/types.ts';
 import type { Database } from '../db/open.ts';
-import { listRuns } from '../db/queries.ts';
-import type { AccountRow } from '../db/queries.ts';
+import { getAccountResult, getAccountState, lastFinishedRun } from '../db/queries.ts';
 import { NEEDS_PERSON } from '../errors.ts';
 import { ERROR_HELP } from '../purge/report.ts';
+import { runningAccount } from '../purge/live.ts';
+import type { LiveRun } from '../purge/live.ts';
 import { accountStateFor, actionUrl } from '../purge/status.ts';
-import type { AccountResult, Phase, PurgeEventMap, Trigger } from '../purge/events.ts';
+import type { AccountResult, PurgeEventMap } from '../purge/events.ts';
 import type { ScheduleState } from '../schedule/index.ts';
+import { signInStatus } from '../signin/record.ts';
 import type { AccountEventType } from './discovery.ts';
 
 /** Longest free text in a payload: Home Assistant drops state strings over 255 characters. */
 const MESSAGE_MAX = 200;
-
-/** The run in progress, as the events told it. */
-export interface LiveRun {
-  run_id: number;
-  trigger: Trigger | null;
-  dry_run: boolean;
-}
-
-/** An account the running run is working on right now. */
-export interface LiveAccount {
-  run_id: number;
-  dry_run: boolean;
-  phase: Phase | null;
-  found: number | null;
-  deleted: number | null;
-}
 
 /** ISO 8601 with an explicit offset (`2026-11-24T03:30:00+00:00`), as Home Assistant's timestamp sensors want. */
 export function isoTime(ms: number | null | undefined): string | null {
@@ -41,12 +27,12 @@ function clip(text: string | null | undefined): string | null {
   return text.length > MESSAGE_MAX ? `${text.slice(0, MESSAGE_MAX - 1)}…` : text;
 }
 
-export function applianceState(db: Database, schedule: ScheduleState, version: string, live: LiveRun | undefined): Record<string, unknown> {
-  const last = listRuns(db, { limit: 2 }).find((r) => r.status !== 'running');
+export function applianceState(db: Database, schedule: ScheduleState, version: string, live: LiveRun | null): Record<string, unknown> {
+  const last = lastFinishedRun(db);
   return {
     schedule_enabled: schedule.enabled,
     next_run_at: isoTime(schedule.next_run_at),
-    running: live !== undefined,
+    running: live !== null,
     run_id: live?.run_id ?? null,
     run_trigger: live?.trigger ?? null,
     last_run_id: last?.id ?? null,
@@ -60,24 +46,22 @@ export function applianceState(db: Database, schedule: ScheduleState, version: s
   };
 }
 
-interface LastResult {
-  found: number | null; deleted: number | null; remaining: number | null; error_message: string | null;
-  started_at: number | null; finished_at: number | null;
-}
-
 /** What the state and the events need to know beyond the database: where the page is, the clock. */
 export interface StateEnv {
   publicUrl: string;
   /** Since when an account that never succeeded counts towards `overdue` (the daemon's start). */
   startedAt: number;
   now: number;
+  /** Where the session vault is: how each account signs in (src/signin/record.ts). */
+  stateDir: string;
 }
 
-export function accountState(db: Database, account: AccountConfig, live: LiveAccount | undefined, env: StateEnv): Record<string, unknown> {
-  const row = db.prepare('SELECT * FROM accounts WHERE id = ?').get(account.id) as AccountRow | undefined;
-  const last = row?.last_run_id == null ? undefined : db.prepare(
-    'SELECT found, deleted, remaining, error_message, started_at, finished_at FROM account_results WHERE run_id = ? AND account_id = ?',
-  ).get(row.last_run_id, account.id) as LastResult | undefined;
+export function accountState(db: Database, account: AccountConfig, run: LiveRun | null, env: StateEnv): Record<string, unknown> {
+  const row = getAccountState(db, account.id);
+  const last = row?.last_run_id == null ? undefined : getAccountResult(db, row.last_run_id, account.id);
+  const live = runningAccount(run, account.id);
+  const liveRun = live ? run : null;
+  const signIn = signInStatus(env.stateDir, account);
   const view = accountStateFor(account, row, { live: live ? 'running' : null, now: env.now, expected_since: env.startedAt });
   const figures = live
     ? { found: live.found, deleted: live.deleted, remaining: live.found !== null ? live.found - (live.deleted ?? 0) : null }
@@ -96,8 +80,8 @@ export function accountState(db: Database, account: AccountConfig, live: LiveAcc
     help: view.help,
     action_url: actionUrl(env.publicUrl, account.id, view),
     phase: live?.phase ?? null,
-    run_id: live?.run_id ?? null,
-    dry_run: live?.dry_run ?? false,
+    run_id: liveRun?.run_id ?? null,
+    dry_run: liveRun?.dry_run ?? false,
     last_run_id: row?.last_run_id ?? null,
     last_run_at: isoTime(row?.last_run_at),
     last_run_duration_s: last?.started_at != null && last.finished_at != null ? Math.round((last.finished_at - last.started_at) / 1000) : null,
@@ -106,6 +90,9 @@ export function accountState(db: Database, account: AccountConfig, live: LiveAcc
     total_deleted: row?.total_deleted ?? 0,
     error_kind: row?.last_error_kind ?? null,
     error_message: clip(last?.error_message),
+    // How the account signs in (app_device / web / person) and when that was last renewed, as the status page shows it.
+    signin_method: signIn.signin_method,
+    signin_renewed_at: isoTime(signIn.signin_renewed_at === null ? null : Date.parse(signIn.signin_renewed_at)),
   };
 }
 

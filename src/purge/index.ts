@@ -7,6 +7,7 @@ import { launchBrowser } from '../browser/launch.ts';
 import { SessionVault } from '../browser/vault.ts';
 import { PROVIDERS } from '../providers/index.ts';
 import { PurgeEvents } from './events.ts';
+import { LiveView } from './live.ts';
 import { Recorder } from './recorder.ts';
 import { PurgeRunner } from './run.ts';
 import type { RunnerOptions } from './run.ts';
@@ -16,6 +17,8 @@ export interface Purge {
   events: PurgeEvents;
   recorder: Recorder;
   vault: SessionVault;
+  /** The running run as its events tell it, for the status page and MQTT. */
+  live: LiveView;
 }
 
 /** `now` is the clock for cut-offs and records (tests align it with the simulator's). */
@@ -23,9 +26,12 @@ export function createPurge(config: Config, db: Database, log: Logger, options?:
   const events = new PurgeEvents((err, event) => log.error({ err, event }, 'a listener of the run\'s events failed'));
   const recorder = new Recorder(db);
   recorder.attach(events);
+  // Right after the recorder: every other listener reads the projection with the event already applied.
+  const live = new LiveView();
+  live.attach(events);
   const vault = new SessionVault(config.state_dir);
   const runner = new PurgeRunner({
     config, recorder, events, log: log.child({ module: 'purge' }), vault, providers: PROVIDERS, launch: launchBrowser, options, now,
   });
-  return { runner, events, recorder, vault };
+  return { runner, events, recorder, vault, live };
 }

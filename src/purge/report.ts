@@ -21,6 +21,23 @@ export const ERROR_HELP: Record<ErrorKind, string> = {
   over_deleted: 'recordings the run meant to keep are gone: look at the evidence, then acknowledge on the status page, in Home Assistant or with "voicewipe acknowledge <account>" to resume purges',
 };
 
+/** Each error kind as a headline: what went wrong in a few words (the status page's and the API's `headline`). */
+export const ERROR_TITLES: Record<ErrorKind, string> = {
+  needs_login: 'Sign-in needed',
+  captcha: 'Captcha to solve',
+  mfa_required: 'A code or approval is needed',
+  bad_credentials: 'E-mail, password or code refused',
+  page_changed: 'The vendor\'s page changed',
+  rate_limited: 'The vendor asked us to slow down',
+  vendor_error: 'The vendor\'s site failed',
+  network: 'The vendor could not be reached',
+  timeout: 'A page took too long',
+  verification_failed: 'Recordings still listed after deleting',
+  browser_crashed: 'The browser crashed',
+  cancelled: 'Stopped',
+  over_deleted: 'More was deleted than meant: paused',
+};
+
 /** The command line's exit codes (shared/DESIGN.md): the CLI and the demo answer a run the same way. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, needsPerson: 3 } as const;
 

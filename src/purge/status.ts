@@ -1,10 +1,10 @@
 // The one place that decides an account's state (ok, needs a person, failed, …), whether that is a problem,
-// whether it is overdue, what to do about it and where to do it. The status API, MQTT and the CLI call this and
+// whether it is overdue, its headline, what to do about it and where to do it. The status API, MQTT and the CLI call this and
 // only render what it says: the same account reads the same everywhere.
 import type { AccountRow } from '../db/queries.ts';
 import { NEEDS_PERSON } from '../errors.ts';
 import type { ErrorKind } from '../errors.ts';
-import { ERROR_HELP } from './report.ts';
+import { ERROR_HELP, ERROR_TITLES } from './report.ts';
 
 /** Every state an account can be in, in the words the API, MQTT (`status`), the page and the CLI share. */
 export const ACCOUNT_STATES = ['ok', 'needs_person', 'failed', 'stopped', 'paused', 'never_run', 'disabled', 'running', 'waiting'] as const;
@@ -36,6 +36,9 @@ export interface AccountStateView {
   needs_person: boolean;
   /** Enabled, and no successful purge for OVERDUE_AFTER_MS (the `overdue` sensor). */
   overdue: boolean;
+  /** What is wrong in a few words ("Captcha to solve", "Purging is paused"): the page shows it as the title
+   *  of `help`. Null exactly when `help` is. Words only (no counts, times or secrets): fine for a visitor. */
+  headline: string | null;
   /** What is wrong and what to do, in plain words; null when all is well. */
   help: string | null;
   /** Who can fix it, for a visitor who is not the admin; null when nothing needs fixing. */
@@ -66,12 +69,20 @@ export function accountStateOf(input: AccountStateInput): AccountStateView {
   // The sensors follow the last finished run, not the live one, so they do not flicker while a run goes.
   const failed = input.enabled && input.last_status === 'failed';
   const problem = failed || paused;
+  let headline: string | null = null;
   let help: string | null = null;
   if (paused) {
+    headline = 'Purging is paused';
     help = `purging is paused${input.paused?.reason ? ` (${input.paused.reason})` : ''}: look at the last run, then acknowledge it (status page, Home Assistant or voicewipe acknowledge) to resume`;
   } else if (failed && kind && kind in ERROR_HELP) {
+    headline = ERROR_TITLES[kind];
     help = ERROR_HELP[kind];
+  } else if (failed) {
+    // A failure recorded without a kind (a row from an older version): still a problem, still says something.
+    headline = 'The last run failed';
+    help = 'look at the last run on the status page; the next run tries again';
   } else if (overdue && !failed) {
+    headline = input.last_success_at === null ? 'No successful purge yet' : 'No successful purge for two days';
     help = input.last_success_at === null
       ? 'no successful purge yet: check that the nightly purge is switched on'
       : 'no successful purge for two days: check that the nightly purge is switched on and voicewipe is running';
@@ -81,6 +92,7 @@ export function accountStateOf(input: AccountStateInput): AccountStateView {
     problem,
     needs_person: input.enabled && needsPerson,
     overdue,
+    headline,
     help,
     who: help === null ? null : ADMIN,
   };

@@ -5,7 +5,7 @@ import cron from 'node-cron';
 import type { ScheduledTask } from 'node-cron';
 import type { Config } from '../config/types.ts';
 import type { Database } from '../db/open.ts';
-import { getSetting, setSetting } from '../db/queries.ts';
+import { getSetting, lastRunStarts, setSetting } from '../db/queries.ts';
 import type { Logger } from '../log.ts';
 import { PurgeLocked, RunBusy } from '../errors.ts';
 import type { PurgeRunner } from '../purge/run.ts';
@@ -140,13 +140,12 @@ export class Scheduler {
 
   /** True when a scheduled time passed since the last run that finished (interrupted runs do not count). */
   missedNight(): boolean {
-    const row = this.deps.db.prepare("SELECT max(started_at) AS at FROM runs WHERE status NOT IN ('running', 'interrupted')").get() as { at: number | null };
-    const interrupted = this.deps.db.prepare("SELECT max(started_at) AS at FROM runs WHERE status = 'interrupted'").get() as { at: number | null };
-    if (row.at === null) return interrupted.at !== null; // a first run that was cut short is owed
+    const { finished, interrupted } = lastRunStarts(this.deps.db);
+    if (finished === null) return interrupted !== null; // a first run that was cut short is owed
     const now = this.now();
-    if (now - row.at > CATCH_UP_WINDOW_MS) return true;
+    if (now - finished > CATCH_UP_WINDOW_MS) return true;
     // Minute by minute since the last finished run: at most 44,640 cheap matches, once at start-up.
-    for (let t = Math.ceil((row.at + 1) / 60_000) * 60_000; t <= now; t += 60_000) {
+    for (let t = Math.ceil((finished + 1) / 60_000) * 60_000; t <= now; t += 60_000) {
       if (this.task?.match(new Date(t))) return true;
     }
     return false;

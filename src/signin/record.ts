@@ -7,7 +7,8 @@ import type { AppDevice } from './app-device.ts';
 
 /** app_device: Amazon cookies minted from the Alexa-app refresh token each night. web: password (+ TOTP)
  *  sign-in on the site. person: a person signed in (Google always; Amazon without a password or device). */
-export type SignInMethod = 'app_device' | 'web' | 'person';
+export const SIGNIN_METHODS = ['app_device', 'web', 'person'] as const;
+export type SignInMethod = typeof SIGNIN_METHODS[number];
 
 export interface SignInRecord {
   method: SignInMethod;
@@ -55,6 +56,8 @@ export function signInStatus(stateDir: string, account: Pick<AccountConfig, 'id'
     if (!records) { records = new SignInRecords(new SessionVault(stateDir)); opened.set(stateDir, records); }
     record = records.load(account.id);
   } catch { /* no key yet, unreadable entry: nothing recorded */ }
-  const renewed = record?.renewed_at;
-  return { signin_method: record?.method ?? defaultMethod(account), signin_renewed_at: renewed ? new Date(renewed).toISOString() : null };
+  // A damaged record's time (not a number, out of Date's range) is unknown, never a RangeError in a reader.
+  const renewed = typeof record?.renewed_at === 'number' ? new Date(record.renewed_at) : undefined;
+  const renewedAt = renewed && Number.isFinite(renewed.getTime()) && renewed.getTime() > 0 ? renewed.toISOString() : null;
+  return { signin_method: record?.method ?? defaultMethod(account), signin_renewed_at: renewedAt };
 }

@@ -45,7 +45,7 @@ t.test('GET /api/status: schedule, accounts with their last result, version, upt
   t.ok(Date.parse(s.schedule.next_run_at) > Date.now(), 'next_run_at is an ISO time in the future');
   t.same(s.accounts.map((a: { id: string }) => a.id), ['kitchen', 'bedroom', 'nest'], 'every configured account, in config order');
   const [kitchen, bedroom, nest] = s.accounts;
-  t.match(kitchen, { state: 'ok', enabled: true, help: null, last_result: { status: 'ok', remaining: 0 } });
+  t.match(kitchen, { state: 'ok', enabled: true, headline: null, help: null, last_result: { status: 'ok', remaining: 0 } });
   t.ok(kitchen.total_deleted > 0);
   t.ok(Date.parse(kitchen.last_success_at));
   t.match(bedroom, { state: 'ok' });
@@ -59,7 +59,7 @@ t.test('an account whose last run hit a captcha says so, with what to do', async
   context.db.prepare('DELETE FROM runs WHERE id = (SELECT max(id) FROM runs)').run();
   context.db.prepare("UPDATE accounts SET last_status = 'failed', last_error_kind = 'captcha', last_run_id = 1 WHERE id = 'kitchen'").run();
   const s = (await app.inject({ url: '/api/status', headers: bearer })).json();
-  t.match(s.accounts[0], { id: 'kitchen', state: 'needs_person', last_error_kind: 'captcha', help: ERROR_HELP.captcha, last_result: { error_kind: 'captcha' } });
+  t.match(s.accounts[0], { id: 'kitchen', state: 'needs_person', last_error_kind: 'captcha', headline: 'Captcha to solve', help: ERROR_HELP.captcha, last_result: { error_kind: 'captcha' } });
 });
 
 t.test('GET /api/runs: newest first, paged with before', async (t) => {
@@ -308,7 +308,10 @@ t.test('the page and its files: gzip, revalidated, nothing else from web/', asyn
   const js = await app.inject({ url: '/app.js', headers: { 'accept-encoding': 'gzip, br' } });
   t.equal(js.statusCode, 200);
   t.equal(js.headers['content-encoding'], 'gzip');
-  t.match(gunzipSync(js.rawPayload).toString(), /EventSource\('\/api\/events'\)/);
+  t.match(gunzipSync(js.rawPayload).toString(), /from '\.\/page\/load\.js'/);
+  const live = await app.inject({ url: '/page/live.js', headers: { 'accept-encoding': 'gzip' } });
+  t.match(live.headers['content-type'], /^(text|application)\/javascript/, 'a module, served as JavaScript');
+  t.match(gunzipSync(live.rawPayload).toString(), /EventSource\('\/api\/events'\)/);
   t.equal((await app.inject('/style.css')).statusCode, 200);
   t.equal((await app.inject('/favicon.svg')).statusCode, 200);
   t.equal((await app.inject('/docs/status-desktop.png')).statusCode, 404, 'the README pictures are not served');

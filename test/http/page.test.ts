@@ -110,6 +110,22 @@ t.test('the admin signs in, reads a failed run, presses "Purge all now" and watc
   await page.keyboard.press('Escape');
   t.notOk(await dialog.isVisible(), 'Escape closes the detail');
 
+  // A visitor watches the same run (states only: no run number, counts or times in its events).
+  const visitorContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  t.teardown(() => visitorContext.close());
+  const visitor = await visitorContext.newPage();
+  const visitorProblems = watch(visitor);
+  await visitor.goto(daemon.url);
+  await visitor.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
+  // Every state the visitor's kitchen card shows, however briefly (a run can pass faster than a look).
+  await visitor.evaluate(() => {
+    const card = document.querySelector<HTMLElement>('.card[data-account="kitchen"]')!;
+    const seen: string[] = [];
+    (window as unknown as { seen: string[] }).seen = seen;
+    new MutationObserver(() => { if (seen.at(-1) !== card.dataset.state) seen.push(card.dataset.state ?? ''); })
+      .observe(card, { attributes: true, attributeFilter: ['data-state'] });
+  });
+
   // Purge now: the page follows the run through the event stream.
   const before = await page.locator('#runs-body tr').count();
   await page.getByRole('button', { name: 'Purge all now' }).click();
@@ -122,6 +138,13 @@ t.test('the admin signs in, reads a failed run, presses "Purge all now" and watc
   await page.screenshot({ path: join(shots, 'status-desktop.png'), fullPage: true });
   if (process.env.VOICEWIPE_UPDATE_DOCS) copyFileSync(join(shots, 'status-desktop.png'), join(DOCS, 'status-desktop.png'));
   await page.waitForSelector('#live[hidden]', { state: 'attached', timeout: 60_000 });
+  // The visitor's cards follow the run from the states its events make it read again; no live counts.
+  await visitor.waitForSelector('.card[data-account="kitchen"][data-state="ok"]', { timeout: 10_000 });
+  const seen = await visitor.evaluate(() => (window as unknown as { seen: string[] }).seen);
+  t.ok(seen.includes('running'), `the visitor saw the kitchen purging (${seen.join(' → ')})`);
+  t.ok(await visitor.locator('#live').isHidden(), 'no live panel for a visitor (it shows counts)');
+  t.equal(await visitor.locator('.card[data-account="kitchen"] .state-words').textContent(), 'All clear');
+  t.same(visitorProblems, [], 'the visitor\'s page followed the run without an error');
   await page.waitForFunction((id) => document.querySelector('#runs-body tr')?.getAttribute('data-run') === String(id), runId, { timeout: 10_000 });
   t.match(await page.locator('#notice').textContent(), new RegExp(`Run #${runId} finished: OK`));
   t.match(await page.locator('#runs-body tr').first().textContent(), /today.*OK.*Status page \/ API/);

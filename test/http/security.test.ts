@@ -111,14 +111,16 @@ t.test('public_status: false by default: a visitor sees nothing but the sign-in'
 });
 
 t.test('public_status: true: visitors get states only, no counts, times or history', async (t) => {
-  const { app, bearer, runs } = setup(t, { nights: 3, http: 'public_status: true' });
+  const { app, bearer, runs, context } = setup(t, { nights: 3, http: 'public_status: true' });
+  // The bedroom's last run met a captcha: a visitor reads the same headline as the admin, not a guess.
+  context.db.prepare("UPDATE accounts SET last_status = 'failed', last_error_kind = 'captcha' WHERE id = 'bedroom'").run();
   const res = await app.inject('/api/status');
   t.equal(res.statusCode, 200);
   const s = res.json();
   t.same(Object.keys(s).sort(), ['accounts', 'admin', 'mqtt', 'public_status', 'schedule', 'version']);
   t.same(s.schedule, { enabled: true });
-  t.same(Object.keys(s.accounts[0]).sort(), ['enabled', 'help', 'id', 'name', 'provider', 'state', 'who']);
-  t.match(s.accounts, [{ id: 'kitchen', state: 'ok' }, { id: 'bedroom', state: /\w+/ }]);
+  t.same(Object.keys(s.accounts[0]).sort(), ['enabled', 'headline', 'help', 'id', 'name', 'provider', 'state', 'who']);
+  t.match(s.accounts, [{ id: 'kitchen', state: 'ok', headline: null, help: null }, { id: 'bedroom', state: 'needs_person', headline: 'Captcha to solve', help: /captcha/ }]);
   t.notMatch(res.body, /found|deleted|_at"|remaining|run_id|uptime/, 'no counts or times anywhere');
   for (const url of ['/api/runs', `/api/runs/${runs[0]}`, '/metrics']) t.equal((await app.inject(url)).statusCode, 401, `${url}: the admin's`);
   const admin = (await app.inject({ url: '/api/status', headers: bearer })).json();

@@ -39,7 +39,8 @@ t.test('purge all now from Home Assistant, with the broker lost and restarted du
   const discovery = await ha.waitFor((m) => m.topic === 'homeassistant/device/voicewipe_echo/config');
   t.same(validateDiscovery(discovery.topic, discovery.payload), []);
   await ha.waitFor((m) => m.topic === 'voicewipe/status' && m.payload === 'online');
-  await ha.waitFor((m) => m.topic === 'voicewipe/echo/state' && JSON.parse(m.payload).status === 'never_run');
+  const before = await ha.waitFor((m) => m.topic === 'voicewipe/echo/state' && JSON.parse(m.payload).status === 'never_run');
+  t.match(JSON.parse(before.payload), { signin_method: 'web', signin_renewed_at: null }, 'a password on file, never signed in yet');
   t.match(await (await fetch(`${daemon.url}/healthz`)).json(), { mqtt: 'connected' });
 
   const inScope = sim.control.remaining('echo', { to: cutoffFor(30, sim.control.now(), 'UTC') - 1 });
@@ -76,6 +77,10 @@ t.test('purge all now from Home Assistant, with the broker lost and restarted du
   const s = JSON.parse(state.payload);
   t.match(s, { status: 'ok', problem: false, found: inScope, deleted: inScope, remaining: 0, total_deleted: inScope, last_run_id: run.run_id });
   t.match(s.last_success_at, ISO_WITH_OFFSET);
+  // The purge signed in with the password: Home Assistant's "Signs in" and "Sign-in renewed" say so.
+  t.match(s, { signin_method: 'web' });
+  t.match(s.signin_renewed_at, ISO_WITH_OFFSET);
+  t.ok(Math.abs(Date.parse(s.signin_renewed_at) - sim.control.now()) < 10 * 60_000, 'renewed during this purge');
   const appliance = await fresh.waitFor((m) => m.topic === 'voicewipe/state' && JSON.parse(m.payload).last_run_id === run.run_id, 5_000);
   t.match(JSON.parse(appliance.payload), { running: false, last_run_status: 'ok', last_run_deleted: inScope });
   await fresh.waitFor((m) => m.topic === 'voicewipe/status' && m.payload === 'online', 5_000);

@@ -37,6 +37,15 @@ t.test('every discovery payload passes the Home Assistant rules; unique ids are 
   t.match(kitchen.components.overdue, { platform: 'binary_sensor', device_class: 'problem', value_template: /overdue/ });
   t.match(kitchen.components.last_run_duration, { platform: 'sensor', device_class: 'duration', unit_of_measurement: 's', entity_category: 'diagnostic' });
   t.ok(kitchen.components.status.options.includes('disabled') && kitchen.components.status.options.includes('paused'), 'every state is an option');
+  t.match(kitchen.components.signin_method, {
+    platform: 'sensor', device_class: 'enum', options: ['app_device', 'web', 'person'], entity_category: 'diagnostic',
+    unique_id: 'voicewipe_kitchen_signin_method', state_topic: 'voicewipe/kitchen/state', value_template: '{{ value_json.signin_method }}',
+  });
+  t.match(kitchen.components.signin_renewed, {
+    platform: 'sensor', device_class: 'timestamp', entity_category: 'diagnostic', unique_id: 'voicewipe_kitchen_signin_renewed',
+    value_template: '{{ value_json.signin_renewed_at }}',
+  });
+  t.notOk('json_attributes_topic' in kitchen.components.signin_method, 'the status sensor alone carries the account\'s attributes (the card finds it so)');
   t.match(kitchen.components.purge_now, { platform: 'button', command_topic: 'voicewipe/kitchen/purge/set', icon: 'mdi:delete-sweep' });
   t.match(kitchen.components.event, { platform: 'event', state_topic: 'voicewipe/kitchen/event', event_types: [...ACCOUNT_EVENT_TYPES] });
   t.notOk(JSON.stringify(kitchen.components).includes('@'), 'no e-mail address in any id');

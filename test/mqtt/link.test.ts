@@ -1,13 +1,16 @@
 // The MQTT link against a real Mosquitto, watched by a plain client as Home Assistant would: discovery,
 // availability, states and events from a run, Home Assistant's birth, commands (retained, garbage, busy),
-// and the link dropping mid-run (last will, then the truth again on reconnect).
+// the link dropping mid-run (last will, then the truth again on reconnect), and each account's sign-in method.
 import t from 'tap';
 import type { Test } from 'tap';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getSetting, setSetting } from '../../src/db/queries.ts';
 import { installClientId, startMqtt } from '../../src/mqtt/index.ts';
 import type { MqttLink, MqttOptions } from '../../src/mqtt/index.ts';
 import type { RunRequest, RunSummary } from '../../src/purge/run.ts';
 import { RunBusy } from '../../src/errors.ts';
+import { SignInRecords, signInStatus } from '../../src/signin/record.ts';
 import { startBroker, watch } from '../helpers/mosquitto.ts';
 import type { Broker, Seen, Watcher } from '../helpers/mosquitto.ts';
 import { driveRun, mqttContext, sleep, tcpProxy, until } from './env.ts';
@@ -268,4 +271,34 @@ t.test('the link drops mid-run: the will says offline, the run finishes, the tru
   await ha.waitFor((m) => m.topic === 'voicewipe/status' && m.payload === 'offline', 5_000, end);
   const after = await retained(t, broker.url, ['voicewipe/status'], ['voicewipe/status']);
   t.equal(after.latest('voicewipe/status')?.payload, 'offline', 'offline is retained');
+});
+
+t.test('how each account signs in and when it was renewed: in its state, from the sign-in record; a damaged record breaks nothing', async (t) => {
+  const renewedAt = Date.UTC(2026, 10, 20, 4, 15, 0);
+  const { broker, env } = await setup(t, FAST, async (env) => {
+    new SignInRecords(env.context.purge.vault).update('kitchen', { method: 'app_device', renewed_at: renewedAt });
+    // The office's record is not even ciphertext: it reads as "nothing recorded".
+    mkdirSync(join(env.context.config.state_dir, 'sessions'), { recursive: true });
+    writeFileSync(join(env.context.config.state_dir, 'sessions', 'office.signin'), 'not a vault entry');
+  });
+  const w = await retained(t, broker.url, ['voicewipe/+/state'], ['voicewipe/kitchen/state', 'voicewipe/office/state']);
+  const kitchen = json(w.latest('voicewipe/kitchen/state'));
+  t.match(kitchen, { signin_method: 'app_device', signin_renewed_at: '2026-11-20T04:15:00+00:00' });
+  t.match(kitchen.signin_renewed_at, ISO_WITH_OFFSET, 'a timestamp Home Assistant accepts');
+  t.match(json(w.latest('voicewipe/office/state')), { signin_method: 'person', signin_renewed_at: null }, 'Google: a person signs in');
+  t.same(signInStatus(env.context.config.state_dir, env.context.config.accounts[0]), {
+    signin_method: kitchen.signin_method, signin_renewed_at: new Date(renewedAt).toISOString(),
+  }, 'the same record the status page reads');
+  const text = JSON.stringify(kitchen);
+  t.notOk(/refresh|token|serial/.test(text), 'nothing of the app device but its method');
+
+  // A record whose time is out of Date's range: unknown, and every state still goes out (Home Assistant's birth).
+  new SignInRecords(env.context.purge.vault).update('kitchen', { method: 'web', renewed_at: 1e20 });
+  const from = w.messages.length;
+  const ha = await watch(broker.url, ['none']);
+  t.teardown(() => ha.close());
+  await ha.publish('homeassistant/status', 'online');
+  t.match(json(await w.waitFor((m) => m.topic === 'voicewipe/kitchen/state', 5_000, from)), { signin_method: 'web', signin_renewed_at: null });
+  t.match(json(await w.waitFor((m) => m.topic === 'voicewipe/office/state', 5_000, from)), { status: 'never_run' });
+  t.same(env.logged(/failed/), [], 'nothing failed on the way');
 });

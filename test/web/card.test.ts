@@ -1,6 +1,7 @@
 // The Home Assistant card (voicewipe-card.js) in real Chromium with a fake `hass`: it finds the accounts through
 // the device and entity registries (renamed entity ids included), shows each state in words, offers "Sign in"
-// only where a person is needed and "Purge now" only where purging is possible, opens more-info on a tap, keeps
+// only where a person is needed, "Purge now" only where purging is possible and "Resume purges" (not "Purge now")
+// on a paused account, tells the status sensor from the diagnostic ones, opens more-info on a tap, keeps
 // its times current, and every text has at least 4.5:1 contrast in a light and a dark theme. Screenshots land in
 // web/docs/ with VOICEWIPE_UPDATE_DOCS=1.
 import t from 'tap';
@@ -16,7 +17,7 @@ const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 const hoursAgo = (h: number) => new Date(NOW - h * 3_600_000).toISOString().replace('.000Z', '+00:00');
 const URL_BASE = 'http://voicewipe.local:8733/';
 
-interface Account { id: string; name: string; status: string; attrs?: Record<string, unknown>; purge?: boolean; renamed?: boolean }
+interface Account { id: string; name: string; status: string; attrs?: Record<string, unknown>; purge?: boolean; renamed?: boolean; resumeId?: string }
 const ACCOUNTS: Account[] = [
   { id: 'kitchen', name: 'Kitchen Echo', status: 'ok', attrs: { last_success_at: hoursAgo(9), total_deleted: 1234 } },
   { id: 'bedroom', name: 'Bedroom Echo Dot', status: 'needs_person', renamed: true,
@@ -25,7 +26,8 @@ const ACCOUNTS: Account[] = [
   { id: 'living', name: 'Living-room Nest', status: 'running', attrs: { last_success_at: hoursAgo(24) } },
   { id: 'attic', name: 'Attic Echo', status: 'disabled', purge: false },
   { id: 'garage', name: 'Garage Echo', status: 'never_run' },
-  { id: 'hall', name: 'Hall Echo', status: 'paused', attrs: { problem: true, help: 'purging is paused (deleted more than expected): acknowledge it on the status page to resume' } },
+  // Its "Resume purges" button renamed: only its registry entry (entity_category config) says what it is.
+  { id: 'hall', name: 'Hall Echo', status: 'paused', resumeId: 'button.hall_ack', attrs: { problem: true, help: 'purging is paused (deleted more than expected): acknowledge it on the status page to resume' } },
   { id: 'loft', name: 'Loft Echo', status: 'unavailable' },
 ];
 
@@ -34,9 +36,9 @@ function fakeHass(accounts: Account[], running = false) {
   const states: Record<string, unknown> = {};
   const devices: Record<string, unknown> = { dev_appliance: { id: 'dev_appliance', name: 'voicewipe', manufacturer: 'voicewipe', via_device_id: null } };
   const entities: Record<string, unknown> = {};
-  const add = (entityId: string, deviceId: string, state: string, attributes: Record<string, unknown> = {}) => {
+  const add = (entityId: string, deviceId: string, state: string, attributes: Record<string, unknown> = {}, category?: string) => {
     states[entityId] = { entity_id: entityId, state, attributes, last_updated: hoursAgo(1) };
-    entities[entityId] = { entity_id: entityId, device_id: deviceId, platform: 'mqtt' };
+    entities[entityId] = { entity_id: entityId, device_id: deviceId, platform: 'mqtt', ...(category ? { entity_category: category } : {}) };
   };
   add('button.voicewipe_purge_all', 'dev_appliance', 'unknown');
   add('binary_sensor.voicewipe_running', 'dev_appliance', running ? 'on' : 'off', { device_class: 'running' });
@@ -46,6 +48,11 @@ function fakeHass(accounts: Account[], running = false) {
   for (const a of accounts) {
     const dev = `dev_${a.id}`;
     devices[dev] = { id: dev, name: a.name, manufacturer: 'voicewipe', model: 'Amazon Alexa account', via_device_id: 'dev_appliance' };
+    // Registered before the status sensor, as Home Assistant may list them: another enum sensor (diagnostic) and
+    // the "Resume purges" button (config), neither of which the card may take for the status or "Purge now".
+    add(`sensor.voicewipe_${a.id}_signin_method`, dev, 'web', { device_class: 'enum', options: ['app_device', 'web', 'person'] }, 'diagnostic');
+    add(`sensor.voicewipe_${a.id}_signin_renewed`, dev, hoursAgo(100), { device_class: 'timestamp' }, 'diagnostic');
+    if (a.purge !== false) add(a.resumeId ?? `button.voicewipe_${a.id}_resume`, dev, 'unknown', {}, 'config');
     // A renamed entity: nothing in its id says voicewipe or the account.
     const status = a.renamed ? 'sensor.upstairs_thing' : `sensor.voicewipe_${a.id}_status`;
     add(status, dev, a.status, {
@@ -153,7 +160,9 @@ t.test('each state in words, the right buttons, from the registries', async (t) 
     t.match(await row.locator('.state').textContent(), words[a.id], `${a.id}: ${a.status}`);
     const signIn = row.getByRole('link', { name: 'Sign in' });
     t.equal(await signIn.count(), a.status === 'needs_person' ? 1 : 0, `${a.id}: Sign in only when a person is needed`);
-    t.equal(await row.getByRole('button', { name: 'Purge now' }).count(), a.status === 'disabled' ? 0 : 1, `${a.id}: Purge now unless switched off`);
+    t.equal(await row.getByRole('button', { name: 'Purge now' }).count(), a.status === 'disabled' || a.status === 'paused' ? 0 : 1,
+      `${a.id}: Purge now unless switched off or paused (a run skips a paused account)`);
+    t.equal(await row.getByRole('button', { name: 'Resume purges' }).count(), a.status === 'paused' ? 1 : 0, `${a.id}: Resume purges only when paused`);
   }
   const signIn = inCard(page, '.row[data-account="bedroom"]').getByRole('link', { name: 'Sign in' });
   t.equal(await signIn.getAttribute('href'), `${URL_BASE}#signin=bedroom`, 'straight to that account\'s sign-in');
@@ -164,10 +173,12 @@ t.test('each state in words, the right buttons, from the registries', async (t) 
 
   await inCard(page, '.row[data-account="kitchen"]').getByRole('button', { name: 'Purge now' }).click();
   await inCard(page, '.head').getByRole('button', { name: 'Purge all now' }).click();
+  await inCard(page, '.row[data-account="hall"]').getByRole('button', { name: 'Resume purges' }).click();
   t.same(await page.evaluate(() => (window as unknown as { calls: unknown[] }).calls), [
     { domain: 'button', service: 'press', data: { entity_id: 'button.voicewipe_kitchen_purge_now' } },
     { domain: 'button', service: 'press', data: { entity_id: 'button.voicewipe_purge_all' } },
-  ]);
+    { domain: 'button', service: 'press', data: { entity_id: 'button.hall_ack' } },
+  ], 'each button presses its own entity; the paused account\'s renamed Resume purges button found by its category');
   await inCard(page, '.row[data-account="bedroom"] .name').click();
   t.same(await page.evaluate(() => (window as unknown as { moreInfo: unknown[] }).moreInfo), [{ entityId: 'sensor.upstairs_thing' }], 'a tap opens more-info of the renamed entity');
 
@@ -213,4 +224,26 @@ t.test('no voicewipe devices: says so; while a purge runs, the buttons wait', as
   }, fakeHass(ACCOUNTS.slice(0, 2), true));
   t.match(await inCard(page, '.head').textContent(), /Purging now/);
   t.ok(await inCard(page, '.row[data-account="kitchen"]').getByRole('button', { name: 'Purge now' }).isDisabled());
+});
+
+t.test('voicewipe offline: the status sensor keeps only its options, and is still told from the sign-in sensor', async (t) => {
+  const loft = ACCOUNTS.filter((a) => a.id === 'loft' || a.id === 'hall');
+  const page = await cardPage(LIGHT, loft);
+  t.teardown(() => page.context().close());
+  const hass = fakeHass(loft) as ReturnType<typeof fakeHass> & { states: Record<string, { attributes: Record<string, unknown> }> };
+  // Home Assistant drops an unavailable entity's own attributes: no account_id, only device_class and options.
+  for (const id of ['sensor.voicewipe_loft_status', 'sensor.voicewipe_hall_status']) {
+    hass.states[id] = { ...hass.states[id], state: 'unavailable', attributes: { device_class: 'enum', options: ['ok', 'paused'] } } as never;
+  }
+  await page.evaluate((h) => {
+    const card = document.querySelector('voicewipe-card') as unknown as { hass: unknown };
+    card.hass = { ...h, callService: () => Promise.resolve() };
+  }, hass);
+  t.equal(await inCard(page, '.row').count(), 2);
+  for (const id of ['loft', 'hall']) {
+    const row = inCard(page, `.row[data-account="dev_${id}"]`);
+    t.match(await row.locator('.state').textContent(), /voicewipe is offline/, `${id}: offline, not the sign-in sensor's "web"`);
+    t.ok(await row.getByRole('button', { name: 'Purge now' }).isDisabled(), `${id}: no purge while offline`);
+    t.equal(await row.getByRole('button', { name: 'Resume purges' }).count(), 0, `${id}: nothing to resume while its state is unknown`);
+  }
 });

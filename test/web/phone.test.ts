@@ -96,6 +96,8 @@ t.test('a visitor at 360 px: the Home Assistant link explains what is wrong and 
   t.match(await panel.textContent(), /Kitchen Echo needs someone to sign in.*one-time sign-in link.*voicewipe invite kitchen/s);
   const card = page.locator('.card[data-account="kitchen"]');
   t.equal(await card.locator('.state-words').textContent(), 'Needs you');
+  // The daemon's headline (src/purge/status.ts), as the admin reads it: a visitor has no error kind to guess from.
+  t.equal(await card.locator('.help-title').textContent(), 'Captcha to solve');
   t.match(await card.locator('.help').textContent(), /What to do: Amazon wants a person to solve a captcha.*Who can fix it: whoever looks after this voicewipe/s);
   t.same(await cutOff(page, 'main'), [], 'nothing on the page cut off');
   await page.screenshot({ path: shot('phone-needs-you.png'), fullPage: true });

@@ -1,10 +1,9 @@
 // GET /healthz: for Docker's healthcheck, systemd and uptime monitors. 200 when the daemon can do its job.
-import { databasePing } from '../../db/queries.ts';
+import { pingDatabase } from '../../db/queries.ts';
 import type { AppDeps } from '../app.ts';
 import type { RouteApp } from '../schemas.ts';
 
 export async function healthRoutes(app: RouteApp, deps: AppDeps): Promise<void> {
-  const ping = databasePing(deps.db);
   app.get('/healthz', {
     schema: {
       response: {
@@ -14,7 +13,7 @@ export async function healthRoutes(app: RouteApp, deps: AppDeps): Promise<void> 
     },
   }, async (_req, reply) => {
     let db: 'ok' | 'error' = 'ok';
-    try { ping(); } catch { db = 'error'; }
+    try { pingDatabase(deps.db); } catch { db = 'error'; }
     // A broker that is away degrades the appliance (Home Assistant goes blind) but purges still run.
     const mqtt = deps.mqttHealth();
     const status = db !== 'ok' ? 'error' : mqtt === 'disconnected' ? 'degraded' : 'ok';

@@ -7,8 +7,9 @@ import type { ApiDeps } from '../app.ts';
 import type { RouteApp } from '../schemas.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));
-/** Only the page's own files at the top of web/ (not web/docs/, the README's pictures). */
-const ASSET = /^\/[\w-]+\.(js|css|svg|png|ico)$/;
+/** Only the page's own files: at the top of web/ and its scripts' modules in web/page/ (not web/docs/, the
+ *  README's pictures, nor web/tsconfig.json). */
+const ASSET = /^\/(page\/)?[\w-]+\.(js|css|svg|png|ico)$/;
 
 export async function pageRoutes(app: RouteApp, { auth }: ApiDeps): Promise<void> {
   await app.register(fastifyStatic, {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { evidenceDir, readEvidence } from '../../browser/evidence.ts';
 import { redactUrls } from '../../purge/redact.ts';
-import { getRun, listAccountResults, listAccountResultsOfRuns, listRuns } from '../../db/queries.ts';
+import { getAccountResult, getRun, listAccountResults, listAccountResultsOfRuns, listRuns } from '../../db/queries.ts';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
 import { EVIDENCE_HTML_CSP } from '../security.ts';
@@ -142,7 +142,7 @@ export async function runRoutes(app: RouteApp, { context }: ApiDeps): Promise<vo
     },
   }, async (req, reply) => {
     const { id, account, file } = req.params;
-    const kept = listAccountResults(context.db, id).find((r) => r.account_id === account)?.evidence_dir;
+    const kept = getAccountResult(context.db, id, account)?.evidence_dir;
     const root = resolve(context.config.state_dir, 'evidence');
     const path = resolve(evidenceDir(context.config.state_dir, id, account), file);
     // The parameters are validated already; this is the belt to those braces.

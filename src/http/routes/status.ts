@@ -9,7 +9,7 @@ import type { ErrorKind } from '../../errors.ts';
 import { ERROR_HELP } from '../../purge/report.ts';
 import { ACCOUNT_STATES, accountStateFor, actionUrl } from '../../purge/status.ts';
 import type { ApiDeps } from '../app.ts';
-import type { LiveRun, LiveView } from '../live.ts';
+import type { LiveRun, LiveView } from '../../purge/live.ts';
 import { publicStatusView } from '../public-view.ts';
 import { errorKind, errorResponses, iso, liveRun, nullableInt, nullableIso, nullableString, runSummary, scheduleState } from '../schemas.ts';
 import type { RouteApp } from '../schemas.ts';
@@ -87,6 +87,7 @@ export function statusView(context: DaemonContext, live: LiveView, admin: boolea
       last_success_at: iso(row?.last_success_at),
       last_status: row?.last_status ?? null,
       last_error_kind: row?.last_error_kind ?? null,
+      headline: view.headline,
       help: view.help,
       last_result: lastResultView(last.get(account.id)),
       // How the account signs in (app_device / web / person) and when that was last renewed.
@@ -130,6 +131,8 @@ const accountSchema = {
     last_success_at: nullableIso,
     last_status: nullableString,
     last_error_kind: errorKind,
+    /** What is wrong in a few words ("Captcha to solve"), the title of `help`; null when `help` is. */
+    headline: nullableString,
     /** What the last error means and what to do, in plain words. */
     help: nullableString,
     signin_method: { type: 'string', enum: ['app_device', 'web', 'person'] },

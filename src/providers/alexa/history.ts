@@ -12,8 +12,6 @@ export const HISTORY_START = Date.UTC(2014, 0, 1);
 /** Records asked for per list request. Public clients get about 10 whatever this says, so the bounds below
  *  are on time and pages, never on an assumed page size. */
 const PAGE_SIZE = 200;
-/** What one list call is assumed to return when estimating ("10 per page", vendors/alexa.md). */
-export const ASSUMED_PAGE = 10;
 
 /** Bounds on listing. Counting must never stand in the way of deleting (a range delete needs no per-record
  *  list): past `countMs` the count stops and says "at least N". Tests shorten them. */

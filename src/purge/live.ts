@@ -1,6 +1,7 @@
-// The running run as the status page shows it, kept in memory from the run's events (the database has only
-// the finished accounts' figures; the live counts of the account being purged exist only in the events).
-import type { AccountResult, AccountStatus, Phase, PurgeEventMap, PurgeEventName, PurgeEvents, Trigger } from '../purge/events.ts';
+// The running run, kept in memory from the run's events: the one projection the status page and Home Assistant
+// both read (the database has only the finished accounts' figures; the live counts of the account being purged
+// exist only in the events). One per purge runner (src/purge/index.ts), attached before any other listener.
+import type { AccountResult, AccountStatus, Phase, PurgeEventMap, PurgeEventName, PurgeEvents, Trigger } from './events.ts';
 
 export interface LiveAccount {
   account_id: string;
@@ -84,4 +85,9 @@ export class LiveView {
       }
     }
   }
+}
+
+/** The account the run is working on right now, if `accountId` is that account. */
+export function runningAccount(run: LiveRun | null, accountId: string): LiveAccount | undefined {
+  return run?.accounts.find((a) => a.account_id === accountId && a.status === 'running');
 }
