@@ -262,6 +262,7 @@ function formatStatus(config: Config, runs: ReturnType<typeof listRuns>, account
     lines.push(`  ${account.id.padEnd(16)} ${words.padEnd(12)}` +
       ` last success ${when(state?.last_success_at ?? null)}, ${state?.total_deleted ?? 0} deleted in total` +
       (view.problem && state?.last_error_kind ? `, problem: ${state.last_error_kind}` : '') + (view.overdue ? ', OVERDUE' : ''));
+    if (view.headline) lines.push(`  ${''.padEnd(16)} ${view.headline}`);
     if (view.help) lines.push(`  ${''.padEnd(16)} what to do: ${view.help}`);
   }
   if (config.accounts.length === 0) lines.push('  none configured');

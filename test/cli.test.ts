@@ -1,6 +1,9 @@
 import t from 'tap';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openDatabase } from '../src/db/open.ts';
+import { PurgeEvents } from '../src/purge/events.ts';
+import { Recorder } from '../src/purge/recorder.ts';
 import { runCli } from './helpers/cli.ts';
 
 const example = new URL('../config.example.yaml', import.meta.url).pathname;
@@ -80,6 +83,31 @@ t.test('token and status on a fresh state directory', async (t) => {
   t.match(token.stdout, /^[\w-]{43}\n$/);
   const again = await runCli(['token'], { env: { VOICEWIPE_CONFIG: config } });
   t.equal(again.stdout, token.stdout, '$VOICEWIPE_CONFIG is honoured and the token is stable');
+});
+
+t.test('status: an account whose last run hit a captcha shows the same headline and help as the page', async (t) => {
+  const dir = t.testdir();
+  const state = join(dir, 'state');
+  const config = join(dir, 'config.yaml');
+  writeFileSync(join(dir, 'pw'), 'secret', { mode: 0o600 });
+  writeFileSync(config, `version: 1\nstate_dir: ${state}\naccounts:\n  - id: bedroom\n    provider: alexa\n    email: b@example.com\n    password_file: ${join(dir, 'pw')}\n`);
+  const { db } = openDatabase(join(state, 'voicewipe.db'));
+  const events = new PurgeEvents();
+  const recorder = new Recorder(db);
+  recorder.attach(events);
+  const at = Date.now() - 60_000;
+  const runId = recorder.createRun('schedule', false, [{ id: 'bedroom', provider: 'alexa' }], at);
+  events.emit('account_started', { run_id: runId, account_id: 'bedroom', at });
+  events.emit('account_finished', { run_id: runId, at: at + 1000, result: {
+    account_id: 'bedroom', provider: 'alexa', status: 'failed', found: null, deleted: 0, remaining: null, oldest_at: null, newest_at: null,
+    error_kind: 'captcha', error_message: 'Amazon showed a captcha', attempts: 1, started_at: at, finished_at: at + 1000, evidence_dir: null, details: {},
+  } });
+  events.emit('run_finished', { run_id: runId, status: 'needs_person', dry_run: false, found: 0, deleted: 0, remaining: 0, duration_ms: 1000, at: at + 1000, message: null });
+  db.close();
+  const status = await runCli(['status', '--config', config]);
+  t.equal(status.code, 0, status.stderr);
+  t.match(status.stdout, /bedroom\s+needs you .*problem: captcha/);
+  t.match(status.stdout, /\n\s+Captcha to solve\n\s+what to do: .*captcha/, 'the headline, then what to do');
 });
 
 t.test('purge: an unknown account is a usage error; no accounts is a quick ok', async (t) => {

@@ -77,6 +77,7 @@ export function accountState(db: Database, account: AccountConfig, run: LiveRun 
     problem: view.problem,
     needs_person: view.needs_person,
     overdue: view.overdue,
+    headline: view.headline,
     help: view.help,
     action_url: actionUrl(env.publicUrl, account.id, view),
     phase: live?.phase ?? null,
