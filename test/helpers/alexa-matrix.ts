@@ -12,13 +12,29 @@ import type { AccountResult } from '../../src/purge/events.ts';
 import { checkSites, formatSiteChecks } from '../../src/purge/check-site.ts';
 import type { SiteCheck } from '../../src/purge/check-site.ts';
 import type { RunnerOptions } from '../../src/purge/run.ts';
+import { DEFAULT_VARIANT } from '../../sim/server.ts';
 import type { Simulator, VariantCase } from '../../sim/server.ts';
+import { resolveVariant } from '../../sim/amazon/variants.ts';
 import type { SimAccountOptions } from '../../sim/state.ts';
 import { TEST_RUNNER, loadSimConfig, testPurge } from './purge.ts';
 import { sharedBrowser } from './shared-browser.ts';
 
 // One Chromium for every case of a test file (kept here for the files that import it from this helper).
 export { sharedBrowser } from './shared-browser.ts';
+
+/** The main suite's sample (sampledVariants): the fewest cases that still show every value of every dimension
+ *  (the sampler covers each value first, then pairs of values; the pairs are the reliability suite's). */
+export const MATRIX_SAMPLE = 10;
+
+/** What a case shows, one `dimension=value` each: the page's form, where and when, the sign-in form. */
+export function valuesOf(c: VariantCase): string[] {
+  const v = { ...DEFAULT_VARIANT, ...c.variant };
+  return [
+    ...Object.entries(v).filter(([k]) => k !== 'dateOrder' && k !== 'language').map(([k, x]) => `${k}=${x}`),
+    `dateOrder=${resolveVariant(v, c.marketplace).dateOrder}`, `marketplace=${c.marketplace}`, `timeZone=${c.timeZone}`,
+    `signin.style=${c.signin.style}`, `signin.emailField=${c.signin.emailField}`,
+  ];
+}
 
 /** The start of the local day `keepDays` before the day of `now` in `timeZone` (keep_days 0: `now` itself),
  *  computed here with Intl, independently of the product. */
