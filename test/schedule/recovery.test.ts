@@ -10,9 +10,10 @@ import { startSimulator } from '../../sim/server.ts';
 import { spawnDaemon, waitFor } from '../helpers/daemon.ts';
 import { TEST_RUNNER } from '../helpers/purge.ts';
 
+// 150 recordings, about 90 of them older than 30 days: a listing of several pages, so every kill point below is reached.
 const sim = await startSimulator({
   seed: 5,
-  accounts: [{ id: 'home', vendor: 'amazon', email: 'home@example.com', password: 'pw-home-1', mfa: 'totp', recordings: 400, spanDays: 90 }],
+  accounts: [{ id: 'home', vendor: 'amazon', email: 'home@example.com', password: 'pw-home-1', mfa: 'totp', recordings: 150, spanDays: 90 }],
 });
 t.teardown(() => sim.close());
 const FAST = { runner: TEST_RUNNER, catchUpDelayMs: 100, now: undefined };
