@@ -8,10 +8,10 @@ import { fileLaunch } from './shared-browser.ts';
 
 export async function personSignsInToGoogle(sim: Simulator, stateDir: string, accountId: string, simAccount = accountId): Promise<void> {
   const account = sim.accounts.find((a) => a.id === simAccount)!;
-  // The test file's shared Chromium: a context of its own, as a person's separate browser would be.
+  // One of the test file's reused Chromiums, with a context of its own, as a person's separate browser would be.
   const browser = await fileLaunch()({ headless: true, step_timeout_seconds: 30, run_timeout_minutes: 5 });
-  const context = await browser.newContext({ stepTimeoutMs: 30_000 });
   try {
+    const context = await browser.newContext({ stepTimeoutMs: 30_000 });
     const page = await context.newPage();
     await page.goto(`${sim.url}/product/assistant?hl=en`);
     await page.getByRole('link', { name: 'Sign in' }).click();
@@ -21,7 +21,8 @@ export async function personSignsInToGoogle(sim: Simulator, stateDir: string, ac
     await page.locator('#passwordNext').click();
     await page.waitForURL(/\/product\/assistant/);
     new SessionVault(stateDir).save(accountId, await context.storageState() as never);
-  } finally {
     await context.close();
+  } finally {
+    await browser.close(); // handed back for the next run
   }
 }

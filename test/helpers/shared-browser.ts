@@ -1,7 +1,8 @@
-// One Chromium for all the runs of a test file instead of one launch per run (a launch costs a second or more
-// on a loaded 2-core box): every run still gets its own fresh context, as each account does in production.
-// A run's close() leaves the browser open and the file's end closes it; a run that kills it (a hung page, a
-// cancel) kills it for real, and the next run launches a new one.
+// Reused Chromiums for a test file instead of one launch per run (a launch costs a second or more on a loaded
+// 2-core box): every run still gets its own fresh context, as each account does in production. A run's close()
+// hands its browser back for the next run; runs side by side each get one of their own, so a run that kills
+// its browser (a hung page, a cancel) never takes another run's down; a killed browser is not handed out again.
+// The file's end closes them all.
 import t from 'tap';
 import type { Test } from 'tap';
 import { launchBrowser } from '../../src/browser/launch.ts';
@@ -10,40 +11,46 @@ import type { BrowserConfig } from '../../src/config/types.ts';
 
 export type Launch = (config: BrowserConfig) => Promise<RunBrowser>;
 
-/** A launcher for PurgeRunner's `launch` (and for helpers that need a browser) sharing one Chromium per
- *  browser config (binary, headless) until `owner` (by default the whole test file) ends. */
+interface Pooled { key: string; browser: RunBrowser; busy: boolean; killed: boolean }
+
+/** A launcher for PurgeRunner's `launch` (and for helpers that need a browser) reusing idle Chromiums of the
+ *  same browser config (binary, headless) until `owner` (by default the whole test file) ends. */
 export function sharedBrowser(owner: Test = t): Launch {
-  const browsers = new Map<string, { launched: Promise<RunBrowser>; killed: boolean }>();
+  const pool = new Set<Pooled>();
   owner.teardown(async () => {
-    for (const entry of browsers.values()) await (await entry.launched.catch(() => undefined))?.close();
-    browsers.clear();
+    const all = [...pool];
+    pool.clear();
+    await Promise.all(all.map((p) => p.browser.close().catch(() => {})));
   });
   return async (config) => {
     const key = JSON.stringify([config.executable_path ?? null, config.headless ?? true]);
-    let entry = browsers.get(key);
-    const alive = entry && !entry.killed && (await entry.launched.then((b) => b.browser.isConnected(), () => false));
-    if (entry && !alive) {
-      browsers.delete(key);
-      await (await entry.launched.catch(() => undefined))?.close().catch(() => {});
-      entry = undefined;
+    for (const p of pool) {
+      if (p.key !== key || p.busy) continue;
+      if (p.killed || !p.browser.browser.isConnected()) {
+        pool.delete(p);
+        await p.browser.close().catch(() => {});
+        continue;
+      }
+      return lease(p);
     }
-    if (!entry) {
-      entry = { launched: launchBrowser(config), killed: false };
-      browsers.set(key, entry);
-    }
-    const current = entry;
-    let browser: RunBrowser;
-    try {
-      browser = await current.launched;
-    } catch (err) {
-      browsers.delete(key); // the next run tries again, as a run of its own would
-      throw err;
-    }
-    return { ...browser, close: async () => {}, kill: () => { current.killed = true; browser.kill(); } };
+    // A launch failure is the run's to report (browser_crashed), as it would be with a launch of its own.
+    const p: Pooled = { key, browser: await launchBrowser(config), busy: false, killed: false };
+    pool.add(p);
+    return lease(p);
   };
+
+  function lease(p: Pooled): RunBrowser {
+    p.busy = true;
+    let returned = false;
+    return {
+      ...p.browser,
+      close: async () => { if (!returned) { returned = true; p.busy = false; } },
+      kill: () => { p.killed = true; p.browser.kill(); },
+    };
+  }
 }
 
-/** The test file's one shared Chromium (created on first use). */
+/** The test file's reused Chromiums (created on first use). */
 let fileBrowser: Launch | undefined;
 export function fileLaunch(): Launch {
   fileBrowser ??= sharedBrowser();
