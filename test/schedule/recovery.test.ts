@@ -17,6 +17,9 @@ const sim = await startSimulator({
 });
 t.teardown(() => sim.close());
 const FAST = { runner: TEST_RUNNER, catchUpDelayMs: 100, now: undefined };
+// Seven daemon processes started and killed, each with its Chromium: about a minute alone, several on a loaded
+// 2-core box (past the suite's 120 s per file, package.json).
+t.setTimeout(360_000);
 
 /** A state directory whose last finished run was two nights ago, so the daemon owes a catch-up. */
 function setup(dir: string): { config: string; db: string } {
