@@ -9,27 +9,22 @@ const extraArgs = process.argv.slice(2);
 let failedChecks = 0;
 
 const started = Date.now();
-// The project's TypeScript, then the status page's JavaScript modules from their JSDoc (web/tsconfig.json: checkJs).
-for (const [name, project] of [['typecheck', '.'], ['typecheck web/', 'web']]) {
-  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', project], { cwd: root, encoding: 'utf8' });
-  if (tsc.status === 0) {
+/** Runs one check to the end (a node script in the project); prints `name: ok`, or its output and `name: FAILED`. */
+function check(name: string, args: string[]): void {
+  const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  if (run.status === 0) {
     console.log(`${name}: ok`);
   } else {
     failedChecks++;
-    process.stdout.write(tsc.stdout + tsc.stderr);
+    process.stdout.write((run.stdout ?? '') + (run.stderr ?? '') + (run.error ? `${run.error.message}\n` : ''));
     console.log(`${name}: FAILED`);
   }
 }
-
+check('typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
+// The status page's JavaScript modules, from their JSDoc (web/tsconfig.json: checkJs).
+check('typecheck web/', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'web']);
 // The linter (Biome, rules in biome.jsonc): unused imports and variables, floating promises, exhaustive switches.
-const lint = spawnSync(process.execPath, ['node_modules/@biomejs/biome/bin/biome', 'lint', '--colors=off', '.'], { cwd: root, encoding: 'utf8' });
-if (lint.status === 0) {
-  console.log('lint: ok');
-} else {
-  failedChecks++;
-  process.stdout.write(lint.stdout + lint.stderr);
-  console.log('lint: FAILED');
-}
+check('lint', ['node_modules/@biomejs/biome/bin/biome', 'lint', '--colors=off', '.']);
 
 mkdirSync(`${root}.tap`, { recursive: true });
 const raw = createWriteStream(`${root}.tap/last-run.tap`);

@@ -21,8 +21,10 @@ export interface Purge {
   live: LiveView;
 }
 
-/** `now` is the clock for cut-offs and records (tests align it with the simulator's). */
-export function createPurge(config: Config, db: Database, log: Logger, options?: RunnerOptions, now?: () => number): Purge {
+/** `now` is the clock for cut-offs and records (tests align it with the simulator's); `launch` starts the
+ *  browser (tests share one Chromium per file). */
+export function createPurge(config: Config, db: Database, log: Logger, options?: RunnerOptions, now?: () => number,
+  launch: typeof launchBrowser = launchBrowser): Purge {
   const events = new PurgeEvents((err, event) => log.error({ err, event }, 'a listener of the run\'s events failed'));
   const recorder = new Recorder(db);
   recorder.attach(events);
@@ -31,7 +33,7 @@ export function createPurge(config: Config, db: Database, log: Logger, options?:
   live.attach(events);
   const vault = new SessionVault(config.state_dir);
   const runner = new PurgeRunner({
-    config, recorder, events, log: log.child({ module: 'purge' }), vault, providers: PROVIDERS, launch: launchBrowser, options, now,
+    config, recorder, events, log: log.child({ module: 'purge' }), vault, providers: PROVIDERS, launch, options, now,
   });
   return { runner, events, recorder, vault, live };
 }

@@ -4,32 +4,36 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Test } from 'tap';
-import { launchBrowser } from '../../src/browser/launch.ts';
-import type { RunBrowser } from '../../src/browser/launch.ts';
 import { SessionVault } from '../../src/browser/vault.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import { createLogger } from '../../src/log.ts';
 import { PROVIDERS } from '../../src/providers/index.ts';
-import { PurgeEvents } from '../../src/purge/events.ts';
 import type { AccountResult } from '../../src/purge/events.ts';
-import { Recorder } from '../../src/purge/recorder.ts';
-import { PurgeRunner } from '../../src/purge/run.ts';
 import { checkSites, formatSiteChecks } from '../../src/purge/check-site.ts';
 import type { SiteCheck } from '../../src/purge/check-site.ts';
 import type { RunnerOptions } from '../../src/purge/run.ts';
+import { DEFAULT_VARIANT } from '../../sim/server.ts';
 import type { Simulator, VariantCase } from '../../sim/server.ts';
+import { resolveVariant } from '../../sim/amazon/variants.ts';
 import type { SimAccountOptions } from '../../sim/state.ts';
-import { TEST_RUNNER, loadSimConfig } from './purge.ts';
+import { TEST_RUNNER, loadSimConfig, testPurge } from './purge.ts';
+import { sharedBrowser } from './shared-browser.ts';
 
-/** One Chromium for every case of a test file: a run's close() leaves it open; the test's teardown closes it. */
-export function sharedBrowser(t: Test): (config: Parameters<typeof launchBrowser>[0]) => Promise<RunBrowser> {
-  let shared: Promise<RunBrowser> | undefined;
-  t.teardown(async () => { if (shared) await (await shared).close(); });
-  return async (config) => {
-    shared ??= launchBrowser(config);
-    const browser = await shared;
-    return { ...browser, close: async () => {}, kill: () => browser.kill() };
-  };
+// One Chromium for every case of a test file (kept here for the files that import it from this helper).
+export { sharedBrowser } from './shared-browser.ts';
+
+/** The main suite's sample (sampledVariants): the fewest cases that still show every value of every dimension
+ *  (the sampler covers each value first, then pairs of values; the pairs are the reliability suite's). */
+export const MATRIX_SAMPLE = 10;
+
+/** What a case shows, one `dimension=value` each: the page's form, where and when, the sign-in form. */
+export function valuesOf(c: VariantCase): string[] {
+  const v = { ...DEFAULT_VARIANT, ...c.variant };
+  return [
+    ...Object.entries(v).filter(([k]) => k !== 'dateOrder' && k !== 'language').map(([k, x]) => `${k}=${x}`),
+    `dateOrder=${resolveVariant(v, c.marketplace).dateOrder}`, `marketplace=${c.marketplace}`, `timeZone=${c.timeZone}`,
+    `signin.style=${c.signin.style}`, `signin.emailField=${c.signin.emailField}`,
+  ];
 }
 
 /** The start of the local day `keepDays` before the day of `now` in `timeZone` (keep_days 0: `now` itself),
@@ -90,13 +94,7 @@ export function matrixEnv(t: Test, sim: Simulator, options: RunnerOptions = {}):
       const log = createLogger({ level: 'warn', destination: new Writable({ write(_c, _e, cb) { cb(); } }) });
       const { db } = openDatabase(join(config.state_dir, 'voicewipe.db'));
       try {
-        const events = new PurgeEvents(() => {});
-        const recorder = new Recorder(db);
-        recorder.attach(events);
-        const runner = new PurgeRunner({
-          config, recorder, events, log, vault: new SessionVault(config.state_dir), providers: PROVIDERS, launch,
-          options: { ...TEST_RUNNER, ...options }, now: () => sim.control.now(),
-        });
+        const { runner } = testPurge(config, db, log, { ...TEST_RUNNER, ...options }, () => sim.control.now(), launch);
         let check: SiteCheck | undefined;
         let deletedByCheck: number | undefined;
         if (opts.checkSite) {

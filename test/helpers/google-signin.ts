@@ -2,13 +2,14 @@
 // the browser state in the account's vault, exactly where a purge looks for it. The browser carries voicewipe's
 // ordinary identity (the simulator, like Google, refuses one that gives itself away as automated); the person's
 // own sign-in browser is tested in test/signin/.
-import { launchBrowser } from '../../src/browser/launch.ts';
 import { SessionVault } from '../../src/browser/vault.ts';
 import type { Simulator } from '../../sim/server.ts';
+import { fileLaunch } from './shared-browser.ts';
 
 export async function personSignsInToGoogle(sim: Simulator, stateDir: string, accountId: string, simAccount = accountId): Promise<void> {
   const account = sim.accounts.find((a) => a.id === simAccount)!;
-  const browser = await launchBrowser({ headless: true, step_timeout_seconds: 30, run_timeout_minutes: 5 });
+  // One of the test file's reused Chromiums, with a context of its own, as a person's separate browser would be.
+  const browser = await fileLaunch()({ headless: true, step_timeout_seconds: 30, run_timeout_minutes: 5 });
   try {
     const context = await browser.newContext({ stepTimeoutMs: 30_000 });
     const page = await context.newPage();
@@ -20,7 +21,8 @@ export async function personSignsInToGoogle(sim: Simulator, stateDir: string, ac
     await page.locator('#passwordNext').click();
     await page.waitForURL(/\/product\/assistant/);
     new SessionVault(stateDir).save(accountId, await context.storageState() as never);
+    await context.close();
   } finally {
-    await browser.close();
+    await browser.close(); // handed back for the next run
   }
 }

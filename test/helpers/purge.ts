@@ -7,12 +7,15 @@ import type { Config } from '../../src/config/types.ts';
 import { openDatabase } from '../../src/db/open.ts';
 import type { Database } from '../../src/db/open.ts';
 import { createLogger } from '../../src/log.ts';
+import type { Logger } from '../../src/log.ts';
 import { createPurge } from '../../src/purge/index.ts';
 import type { Purge } from '../../src/purge/index.ts';
 import type { RunnerOptions, RunRequest, RunSummary } from '../../src/purge/run.ts';
 import { writeSimConfig } from '../../sim/config.ts';
 import type { SimConfigAccount, SimConfigOptions } from '../../sim/config.ts';
 import type { Simulator } from '../../sim/server.ts';
+import { fileLaunch } from './shared-browser.ts';
+import type { Launch } from './shared-browser.ts';
 
 export interface PurgeEnv extends Purge {
   config: Config;
@@ -33,13 +36,19 @@ export function loadSimConfig(sim: Simulator, opts: SimConfigOptions): { config:
   return { config, configPath };
 }
 
+/** Wired as src/purge/index.ts's createPurge wires the daemon's, but launching through `launch`: by default
+ *  the test file's one shared Chromium (test/helpers/shared-browser.ts). */
+export function testPurge(config: Config, db: Database, log: Logger, options: RunnerOptions, now: () => number, launch: Launch = fileLaunch()): Purge {
+  return createPurge(config, db, log, options, now, launch);
+}
+
 export function purgeEnv(t: Test, sim: Simulator, accounts: SimConfigAccount[], options: RunnerOptions = {}, dir = t.testdir()): PurgeEnv {
   const { config, configPath } = loadSimConfig(sim, { dir, accounts, stepTimeoutSeconds: 10, logLevel: 'debug' });
   const logs: string[] = [];
   const log = createLogger({ level: 'debug', destination: new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } }) });
   const { db } = openDatabase(join(config.state_dir, 'voicewipe.db'));
   t.teardown(() => db.close());
-  const purge = createPurge(config, db, log, { ...TEST_RUNNER, ...options }, () => sim.control.now());
+  const purge = testPurge(config, db, log, { ...TEST_RUNNER, ...options }, () => sim.control.now());
   return {
     ...purge, config, configPath, db, logs,
     run: (request = {}) => purge.runner.start({ trigger: 'cli', ...request }).done,

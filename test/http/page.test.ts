@@ -4,25 +4,17 @@
 import t from 'tap';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
-import { startSimulator } from '../../sim/server.ts';
-import { CHROMIUM_ARGS, findChromium } from '../../src/browser/chromium.ts';
-import { startDaemon } from '../../src/main.ts';
-import { TEST_RUNNER } from '../helpers/purge.ts';
-import { quietLogger, seedHistory, simConfig } from './env.ts';
+import type { Page } from 'playwright-core';
+import { pageBrowser, simAccount, simDaemon, testSimulator } from '../helpers/sim-daemon.ts';
+import { seedHistory, simConfig } from './env.ts';
 
 const DOCS = new URL('../../web/docs/', import.meta.url).pathname;
 
-const sim = await startSimulator({
-  seed: 3,
-  accounts: [
-    { id: 'kitchen', vendor: 'amazon', email: 'kitchen@example.com', password: 'pw-kitchen-1', mfa: 'totp', recordings: 400, spanDays: 120 },
-    { id: 'bedroom', vendor: 'amazon', email: 'bedroom@example.co.uk', password: 'pw-bedroom-1', mfa: 'none', marketplace: 'co.uk', recordings: 200, spanDays: 60 },
-    { id: 'nest', vendor: 'google', email: 'nest@example.com', password: 'pw-nest-1', mfa: 'none', recordings: 100, spanDays: 60 },
-  ],
-});
-t.teardown(() => sim.close());
+const sim = await testSimulator(t, 3, [
+  simAccount('amazon', 'kitchen', 1, { mfa: 'totp', recordings: 400, spanDays: 120 }),
+  simAccount('amazon', 'bedroom', 1, { marketplace: 'co.uk', recordings: 200, spanDays: 60 }),
+  simAccount('google', 'nest', 1, { recordings: 100, spanDays: 60 }),
+]);
 
 const dir = t.testdir();
 const config = simConfig(sim, dir, {
@@ -31,12 +23,10 @@ const config = simConfig(sim, dir, {
   // A visitor sees states only (public_status: true); the default (false) shows only the sign-in form.
   http: 'public_status: true',
 });
-const daemon = await startDaemon(config, quietLogger(), { runner: TEST_RUNNER, now: () => sim.control.now() });
-t.teardown(() => daemon.close());
+const daemon = await simDaemon(t, sim, config);
 seedHistory(daemon.context, 24);
 
-const browser: Browser = await chromium.launch({ executablePath: findChromium().path, args: CHROMIUM_ARGS });
-t.teardown(() => browser.close());
+const browser = await pageBrowser(t);
 const shots = join(dir, 'screenshots');
 mkdirSync(shots, { recursive: true });
 

@@ -4,28 +4,18 @@
 import t from 'tap';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
-import { startSimulator } from '../../sim/server.ts';
-import { CHROMIUM_ARGS, findChromium } from '../../src/browser/chromium.ts';
-import { startDaemon } from '../../src/main.ts';
 import { cutoffFor } from '../../src/purge/run.ts';
 import { waitFor } from '../helpers/daemon.ts';
-import { TEST_RUNNER } from '../helpers/purge.ts';
+import { pageBrowser, simAccount, simDaemon, testSimulator } from '../helpers/sim-daemon.ts';
 import { quietLogger, simConfig } from './env.ts';
 
-const sim = await startSimulator({
-  seed: 8,
-  accounts: [{ id: 'nest', vendor: 'google', email: 'nest@example.com', password: 'pw-nest-remote', mfa: 'none', recordings: 300, spanDays: 60 }],
-});
-t.teardown(() => sim.close());
+const sim = await testSimulator(t, 8, [simAccount('google', 'nest', 'remote', { recordings: 300, spanDays: 60 })]);
 const dir = t.testdir();
 const config = simConfig(sim, dir, { accounts: [{ sim: 'nest', keep_days: 14 }], names: { nest: 'Living-room Nest' }, http: 'public_status: true' });
 const logs: string[] = [];
-const daemon = await startDaemon(config, quietLogger(logs), { runner: TEST_RUNNER, now: () => sim.control.now() });
-t.teardown(() => daemon.close());
-const browser = await chromium.launch({ executablePath: findChromium().path, args: CHROMIUM_ARGS });
-t.teardown(() => browser.close());
+const daemon = await simDaemon(t, sim, config, quietLogger(logs));
+const browser = await pageBrowser(t);
 
 /** Where a field is in the daemon's browser, as a fraction of the picture: what the person's eyes tell them. */
 async function fieldAt(selector: string): Promise<{ x: number; y: number }> {

@@ -3,36 +3,26 @@
 // broker itself restarts (without the will's author noticing); the purge completes, and once the daemon is
 // back the broker holds the truth.
 import t from 'tap';
-import { loadConfig, formatProblem } from '../../src/config/load.ts';
-import { startDaemon } from '../../src/main.ts';
 import { cutoffFor } from '../../src/purge/run.ts';
-import { writeSimConfig } from '../../sim/config.ts';
-import { startSimulator } from '../../sim/server.ts';
 import { startBroker, watch } from '../helpers/mosquitto.ts';
-import { TEST_RUNNER } from '../helpers/purge.ts';
+import { loadSimConfig } from '../helpers/purge.ts';
+import { simAccount, simDaemon, testSimulator } from '../helpers/sim-daemon.ts';
 import { captureLog, tcpProxy, until } from './env.ts';
 import { ISO_WITH_OFFSET, validateDiscovery } from './ha-rules.ts';
 
 t.test('purge all now from Home Assistant, with the broker lost and restarted during the purge', async (t) => {
-  const sim = await startSimulator({
-    seed: 23,
-    accounts: [{ id: 'echo', vendor: 'amazon', email: 'echo@example.com', password: 'pw-echo-1', mfa: 'none', recordings: 150, spanDays: 60 }],
-  });
-  t.teardown(() => sim.close());
+  const sim = await testSimulator(t, 23, [simAccount('amazon', 'echo', 1, { recordings: 150, spanDays: 60 })]);
   const broker = await startBroker();
   t.teardown(() => broker.close());
   const proxy = await tcpProxy(broker.port);
   t.teardown(() => proxy.close());
 
-  const path = writeSimConfig(sim, {
+  const { config } = loadSimConfig(sim, {
     dir: t.testdir(), accounts: [{ sim: 'echo', keep_days: 30 }], stepTimeoutSeconds: 10, logLevel: 'debug',
     extra: ['schedule: {catch_up: false}', `mqtt: {url: "${proxy.url}"}`],
   });
-  const { config, problems } = loadConfig(path);
-  if (!config) throw new Error(problems.map(formatProblem).join('\n'));
   const captured = captureLog();
-  const daemon = await startDaemon(config, captured.log, { runner: TEST_RUNNER, now: () => sim.control.now() });
-  t.teardown(() => daemon.close());
+  const daemon = await simDaemon(t, sim, config, captured.log);
 
   const ha = await watch(broker.url, ['homeassistant/#', 'voicewipe/#']);
   t.teardown(() => ha.close());

@@ -5,9 +5,8 @@ import t from 'tap';
 import fc from 'fast-check';
 import { allVariants, startSimulator } from '../../sim/server.ts';
 import { matrixEnv } from '../helpers/alexa-matrix.ts';
+import { size } from '../helpers/reliability.ts';
 
-// Real Chromium, one purge per run: generous for a loaded machine.
-t.setTimeout(400_000);
 const sim = await startSimulator({ seed: 17, accounts: [] });
 t.teardown(() => sim.close());
 const env = matrixEnv(t, sim);
@@ -16,7 +15,10 @@ const ZONES = ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'Ame
   'Asia/Kathmandu', 'Asia/Tokyo', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'America/Sao_Paulo'];
 const MARKETPLACES = ['com', 'ca', 'co.uk', 'de', 'fr', 'it', 'es', 'in', 'com.au', 'co.jp', 'com.br'];
 const seed = Number(process.env.VOICEWIPE_PROPERTY_SEED) || 20_261_201;
-const runs = Number(process.env.VOICEWIPE_PROPERTY_RUNS) || 5;
+// A few cases in `npm test`, many in the full reliability suite (test/reliability/properties.test.ts).
+export const runs = Number(process.env.VOICEWIPE_PROPERTY_RUNS) || size(4, 30);
+// Real Chromium, one purge per run: generous for a loaded machine.
+t.setTimeout(Math.max(400_000, runs * 30_000));
 
 t.test('no recording at or after the cut-off is ever deleted', async (t) => {
   let n = 0;

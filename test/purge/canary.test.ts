@@ -6,19 +6,11 @@ import { join } from 'node:path';
 import { readEvidence } from '../../src/browser/evidence.ts';
 import { SessionVault } from '../../src/browser/vault.ts';
 import { writeSimConfig } from '../../sim/config.ts';
-import { startSimulator } from '../../sim/server.ts';
 import { runCli } from '../helpers/cli.ts';
+import { canaryAccounts, testSimulator } from '../helpers/sim-daemon.ts';
 
 const PASSWORD = 'canary-pw-7f3a9c!';
-const sim = await startSimulator({
-  seed: 3,
-  accounts: [
-    { id: 'main', vendor: 'amazon', email: 'main@example.com', password: PASSWORD, mfa: 'totp', recordings: 150, spanDays: 60 },
-    { id: 'changed', vendor: 'amazon', email: 'changed@example.com', password: `${PASSWORD}-2`, mfa: 'totp', recordings: 50, spanDays: 60, faults: { redesign: 2 } },
-    { id: 'stuck', vendor: 'amazon', email: 'stuck@example.com', password: `${PASSWORD}-3`, mfa: 'none', recordings: 50, spanDays: 60, faults: { captchaNextSignIn: true } },
-  ],
-});
-t.teardown(() => sim.close());
+const sim = await testSimulator(t, 3, canaryAccounts(PASSWORD, { main: 150, others: 50 }));
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));

@@ -5,10 +5,13 @@ import t from 'tap';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { OTHER_PRODUCTS, googleSim, signedInEnv } from '../helpers/google-purge.ts';
+import { size } from '../helpers/reliability.ts';
 
 t.setTimeout(900_000);
 const sim = await googleSim(t, 43, 120, 30);
-const RUNS = Number(process.env.VOICEWIPE_GOOGLE_PROPERTY_RUNS ?? 6);
+// A few random cases in `npm test` (a new draw each run), many in the full reliability suite
+// (test/reliability/properties.test.ts); VOICEWIPE_GOOGLE_PROPERTY_RUNS for any other count.
+export const RUNS = Number(process.env.VOICEWIPE_GOOGLE_PROPERTY_RUNS ?? size(4, 24));
 
 const variant = fc.record({
   deleteDialog: fc.constantFrom('product', 'all-products', 'chooser-assistant', 'chooser-all'),

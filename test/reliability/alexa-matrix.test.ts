@@ -5,12 +5,12 @@
 // `npm test` runs takes a seeded slice of the cases the main suite's sample does not cover.
 import t from 'tap';
 import { allVariants, sampledVariants, startSimulator } from '../../sim/server.ts';
-import { checkCase, matrixEnv } from '../helpers/alexa-matrix.ts';
+import { MATRIX_SAMPLE, checkCase, matrixEnv } from '../helpers/alexa-matrix.ts';
 import { FULL, Figures, SEED, prng } from '../helpers/reliability.ts';
 
 const figures = new Figures();
 figures.announce(t, 'Alexa purge across the page variants');
-const sampled = new Set(sampledVariants(12).map((c) => c.name));
+const sampled = new Set(sampledVariants(MATRIX_SAMPLE).map((c) => c.name));
 const rest = allVariants().filter((c) => !sampled.has(c.name));
 const random = prng(SEED);
 const cases = FULL ? allVariants() : Array.from({ length: 4 }, () => rest[random.int(0, rest.length - 1)]);

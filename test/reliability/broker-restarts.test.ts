@@ -2,14 +2,11 @@
 // the purge is never held up or broken, the link comes back after each restart, and once the purge is over
 // the broker's retained states tell the truth.
 import t from 'tap';
-import { loadConfig, formatProblem } from '../../src/config/load.ts';
-import { startDaemon } from '../../src/main.ts';
 import { cutoffFor } from '../../src/purge/run.ts';
-import { writeSimConfig } from '../../sim/config.ts';
-import { startSimulator } from '../../sim/server.ts';
 import { captureLog, until } from '../mqtt/env.ts';
 import { startBroker, watch } from '../helpers/mosquitto.ts';
-import { TEST_RUNNER } from '../helpers/purge.ts';
+import { loadSimConfig } from '../helpers/purge.ts';
+import { simAccount, simDaemon, testSimulator } from '../helpers/sim-daemon.ts';
 import { Figures, prng, SEED, size, sleep } from '../helpers/reliability.ts';
 
 const figures = new Figures();
@@ -18,25 +15,18 @@ const RESTARTS = size(3, 8);
 const rng = prng(SEED ^ 0xb70);
 
 await t.test(`${RESTARTS} broker restarts during one purge of two accounts`, async (t) => {
-  const sim = await startSimulator({
-    seed: 41,
-    accounts: [
-      { id: 'echo', vendor: 'amazon', email: 'echo@example.com', password: 'pw-echo-41', mfa: 'totp', recordings: 300, spanDays: 90 },
-      { id: 'dot', vendor: 'amazon', email: 'dot@example.com', password: 'pw-dot-41', mfa: 'none', recordings: 200, spanDays: 60 },
-    ],
-  });
-  t.teardown(() => sim.close());
+  const sim = await testSimulator(t, 41, [
+    simAccount('amazon', 'echo', 41, { mfa: 'totp', recordings: 300, spanDays: 90 }),
+    simAccount('amazon', 'dot', 41, { recordings: 200, spanDays: 60 }),
+  ]);
   const broker = await startBroker();
   t.teardown(() => broker.close());
-  const path = writeSimConfig(sim, {
+  const { config } = loadSimConfig(sim, {
     dir: t.testdir(), accounts: [{ sim: 'echo', keep_days: 30 }, { sim: 'dot', keep_days: 14 }], stepTimeoutSeconds: 15, logLevel: 'debug',
     extra: ['schedule: {catch_up: false}', `mqtt: {url: "${broker.url}"}`],
   });
-  const { config, problems } = loadConfig(path);
-  if (!config) throw new Error(problems.map(formatProblem).join('\n'));
   const captured = captureLog();
-  const daemon = await startDaemon(config, captured.log, { runner: TEST_RUNNER, now: () => sim.control.now() });
-  t.teardown(() => daemon.close());
+  const daemon = await simDaemon(t, sim, config, captured.log);
   const older = (id: string, days: number) => sim.control.remaining(id, { to: cutoffFor(days, sim.control.now(), 'UTC') - 1 });
   const expected = { echo: older('echo', 30), dot: older('dot', 14) };
 

@@ -10,11 +10,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SessionVault } from '../../src/browser/vault.ts';
 import { writeSimConfig } from '../../sim/config.ts';
-import { startSimulator } from '../../sim/server.ts';
 import { spawnDaemon, waitFor } from '../helpers/daemon.ts';
 import { startBroker, watch } from '../helpers/mosquitto.ts';
 import { TEST_RUNNER } from '../helpers/purge.ts';
 import { Figures, filesUnder } from '../helpers/reliability.ts';
+import { canaryAccounts, testSimulator } from '../helpers/sim-daemon.ts';
 
 const figures = new Figures();
 figures.announce(t, 'secrets canary across all outputs');
@@ -27,15 +27,7 @@ function headerText(headers: Headers): string {
 }
 
 await t.test('no secret in any output of a daemon with HTTP and MQTT', async (t) => {
-  const sim = await startSimulator({
-    seed: 13,
-    accounts: [
-      { id: 'main', vendor: 'amazon', email: 'main@example.com', password: PASSWORD, mfa: 'totp', recordings: 120, spanDays: 60 },
-      { id: 'changed', vendor: 'amazon', email: 'changed@example.com', password: `${PASSWORD}-2`, mfa: 'totp', recordings: 40, spanDays: 60, faults: { redesign: 2 } },
-      { id: 'stuck', vendor: 'amazon', email: 'stuck@example.com', password: `${PASSWORD}-3`, mfa: 'none', recordings: 40, spanDays: 60, faults: { captchaNextSignIn: true } },
-    ],
-  });
-  t.teardown(() => sim.close());
+  const sim = await testSimulator(t, 13, canaryAccounts(PASSWORD, { main: 120, others: 40 }));
   const broker = await startBroker();
   t.teardown(() => broker.close());
   // Subscribed before the daemon exists: every message it ever publishes, retained or live.

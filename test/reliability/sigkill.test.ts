@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/db/open.ts';
 import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
 import { writeSimConfig } from '../../sim/config.ts';
-import { startSimulator } from '../../sim/server.ts';
 import { spawnDaemon, waitFor } from '../helpers/daemon.ts';
 import type { DaemonProcess } from '../helpers/daemon.ts';
 import { TEST_RUNNER } from '../helpers/purge.ts';
+import { simAccount, testSimulator } from '../helpers/sim-daemon.ts';
 import { browsersOf, Figures, prng, SEED, size, withDb } from '../helpers/reliability.ts';
 
 const figures = new Figures();
@@ -25,14 +25,10 @@ const ACCOUNTS = [
   { sim: 'home', keep_days: 30 },
   { sim: 'flat', keep_days: 7 },
 ] as const;
-const sim = await startSimulator({
-  seed: 7,
-  accounts: [
-    { id: 'home', vendor: 'amazon', email: 'home@example.com', password: 'pw-home-7', mfa: 'totp', recordings: 900, spanDays: 200 },
-    { id: 'flat', vendor: 'amazon', email: 'flat@example.co.uk', password: 'pw-flat-7', mfa: 'none', marketplace: 'co.uk', recordings: 400, spanDays: 120 },
-  ],
-});
-t.teardown(() => sim.close());
+const sim = await testSimulator(t, 7, [
+  simAccount('amazon', 'home', 7, { mfa: 'totp', recordings: 900, spanDays: 200 }),
+  simAccount('amazon', 'flat', 7, { marketplace: 'co.uk', recordings: 400, spanDays: 120 }),
+]);
 // Slow enough that a run lasts a few seconds and a kill can land in every phase.
 const LATENCY_MS = 40;
 /** Kill points are drawn from these ranges; a point past the end of the run lets it finish (the round ends). */

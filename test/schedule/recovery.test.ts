@@ -10,12 +10,16 @@ import { startSimulator } from '../../sim/server.ts';
 import { spawnDaemon, waitFor } from '../helpers/daemon.ts';
 import { TEST_RUNNER } from '../helpers/purge.ts';
 
+// 150 recordings, about 90 of them older than 30 days: a listing of several pages, so every kill point below is reached.
 const sim = await startSimulator({
   seed: 5,
-  accounts: [{ id: 'home', vendor: 'amazon', email: 'home@example.com', password: 'pw-home-1', mfa: 'totp', recordings: 400, spanDays: 90 }],
+  accounts: [{ id: 'home', vendor: 'amazon', email: 'home@example.com', password: 'pw-home-1', mfa: 'totp', recordings: 150, spanDays: 90 }],
 });
 t.teardown(() => sim.close());
 const FAST = { runner: TEST_RUNNER, catchUpDelayMs: 100, now: undefined };
+// Seven daemon processes started and killed, each with its Chromium: about a minute alone, several on a loaded
+// 2-core box (past the suite's 120 s per file, package.json).
+t.setTimeout(360_000);
 
 /** A state directory whose last finished run was two nights ago, so the daemon owes a catch-up. */
 function setup(dir: string): { config: string; db: string } {

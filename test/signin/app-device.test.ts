@@ -13,20 +13,16 @@ import { PROVIDERS } from '../../src/providers/index.ts';
 import { SignInRecords } from '../../src/signin/record.ts';
 import { RemoteSignIns } from '../../src/signin/remote.ts';
 import { DAY_MS } from '../../src/purge/run.ts';
-import { startSimulator } from '../../sim/server.ts';
 import { registerOverHttp } from '../helpers/app-device.ts';
 import { purgeEnv } from '../helpers/purge.ts';
+import { simAccount, testSimulator } from '../helpers/sim-daemon.ts';
 import type { PurgeEnv } from '../helpers/purge.ts';
 import { waitFor } from '../helpers/daemon.ts';
 
-const sim = await startSimulator({
-  seed: 41,
-  accounts: [
-    { id: 'echo', vendor: 'amazon', email: 'echo@example.com', password: 'pw-echo-device', mfa: 'totp', recordings: 200, spanDays: 90 },
-    { id: 'uk', vendor: 'amazon', email: 'uk@example.co.uk', password: 'pw-uk-device', mfa: 'none', marketplace: 'co.uk', recordings: 50, spanDays: 60 },
-  ],
-});
-t.teardown(() => sim.close());
+const sim = await testSimulator(t, 41, [
+  simAccount('amazon', 'echo', 'device', { mfa: 'totp', recordings: 200, spanDays: 90 }),
+  simAccount('amazon', 'uk', 'device', { marketplace: 'co.uk', recordings: 50, spanDays: 60 }),
+]);
 
 const older = (id: string, days: number) => sim.control.remaining(id, { to: sim.control.now() - days * DAY_MS - 60_000 });
 

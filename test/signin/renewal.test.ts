@@ -3,17 +3,13 @@
 import t from 'tap';
 import { DAY_MS } from '../../src/purge/run.ts';
 import { signInStatus } from '../../src/signin/record.ts';
-import { startSimulator } from '../../sim/server.ts';
 import { purgeEnv } from '../helpers/purge.ts';
+import { simAccount, testSimulator } from '../helpers/sim-daemon.ts';
 
-const sim = await startSimulator({
-  seed: 53,
-  accounts: [
-    { id: 'web', vendor: 'amazon', email: 'web@example.com', password: 'pw-web-renew', mfa: 'none', recordings: 40, spanDays: 60 },
-    { id: 'g', vendor: 'google', email: 'g@example.com', password: 'pw-g-renew', mfa: 'none', recordings: 10, spanDays: 30 },
-  ],
-});
-t.teardown(() => sim.close());
+const sim = await testSimulator(t, 53, [
+  simAccount('amazon', 'web', 'renew', { recordings: 40, spanDays: 60 }),
+  simAccount('google', 'g', 'renew', { recordings: 10, spanDays: 30 }),
+]);
 const webSignIns = () => sim.control.requests({ account: 'web', kind: 'amazon.signin.done' }).length;
 
 t.test('an Amazon web session is renewed with the password before it expires', async (t) => {

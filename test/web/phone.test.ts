@@ -5,25 +5,17 @@
 import t from 'tap';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
-import { startSimulator } from '../../sim/server.ts';
-import { CHROMIUM_ARGS, findChromium } from '../../src/browser/chromium.ts';
-import { startDaemon } from '../../src/main.ts';
-import { TEST_RUNNER } from '../helpers/purge.ts';
-import { quietLogger, seedHistory, simConfig } from '../http/env.ts';
+import type { Page } from 'playwright-core';
+import { pageBrowser, simAccount, simDaemon, testSimulator } from '../helpers/sim-daemon.ts';
+import { seedHistory, simConfig } from '../http/env.ts';
 
 const DOCS = new URL('../../web/docs/', import.meta.url).pathname;
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-const sim = await startSimulator({
-  seed: 5,
-  accounts: [
-    { id: 'kitchen', vendor: 'amazon', email: 'kitchen@example.com', password: 'pw-kitchen-1', mfa: 'none', recordings: 50, spanDays: 30 },
-    { id: 'bedroom', vendor: 'amazon', email: 'bedroom@example.com', password: 'pw-bedroom-1', mfa: 'none', recordings: 50, spanDays: 30 },
-  ],
-});
-t.teardown(() => sim.close());
+const sim = await testSimulator(t, 5, [
+  simAccount('amazon', 'kitchen', 1, { recordings: 50, spanDays: 30 }),
+  simAccount('amazon', 'bedroom', 1, { recordings: 50, spanDays: 30 }),
+]);
 const dir = t.testdir();
 const config = simConfig(sim, dir, {
   accounts: [{ sim: 'kitchen', keep_days: 30 }, { sim: 'bedroom', keep_days: 7 }],
@@ -31,14 +23,12 @@ const config = simConfig(sim, dir, {
   // The household's view: anyone on the LAN sees each account's state and who can fix it (not the history).
   http: 'public_status: true',
 });
-const daemon = await startDaemon(config, quietLogger(), { runner: TEST_RUNNER, now: () => sim.control.now() });
-t.teardown(() => daemon.close());
+const daemon = await simDaemon(t, sim, config);
 seedHistory(daemon.context, 14);
 // The kitchen's last run met a captcha: it needs a person.
 daemon.context.db.prepare("UPDATE accounts SET last_status = 'failed', last_error_kind = 'captcha' WHERE id = 'kitchen'").run();
 
-const browser: Browser = await chromium.launch({ executablePath: findChromium().path, args: CHROMIUM_ARGS });
-t.teardown(() => browser.close());
+const browser = await pageBrowser(t);
 const shots = join(dir, 'screenshots');
 mkdirSync(shots, { recursive: true });
 function shot(name: string): string {
