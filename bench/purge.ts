@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionVault } from '../src/browser/vault.ts';
-import { processTree, pssMb, writeBytes } from '../src/browser/processes.ts';
+import { commandLine, processTree, pssMb, writeBytes } from '../src/browser/processes.ts';
 import { cutoffFor } from '../src/purge/run.ts';
 import type { RunSummary } from '../src/purge/run.ts';
 import { writeSimConfig } from '../sim/config.ts';
@@ -20,7 +20,7 @@ import type { FloorArgs } from './floor.ts';
 const root = new URL('..', import.meta.url).pathname;
 const KEEP_DAYS = 30;
 
-interface Measured { summary: RunSummary; peakPssMb: number; wallMs: number; writtenKb: number }
+interface Measured { summary: RunSummary; peakPssMb: number; wallMs: number; writtenKb: number; writers: string }
 
 /** `voicewipe purge --json` in its own process: its tree's PSS and bytes written sampled every 100 ms
  *  (each process's counter is kept at its highest, so a renderer that exits still counts). */
@@ -32,17 +32,23 @@ async function purgeProcess(config: string): Promise<Measured> {
   child.stdout.on('data', (d) => { out += d; });
   let peak = 0;
   const written = new Map<number, number>();
+  const names = new Map<number, string>();
   const sample = () => {
     const tree = processTree(child.pid!);
     peak = Math.max(peak, tree.reduce((sum, pid) => sum + pssMb(pid), 0));
-    for (const pid of tree) written.set(pid, Math.max(written.get(pid) ?? 0, writeBytes(pid)));
+    for (const pid of tree) {
+      written.set(pid, Math.max(written.get(pid) ?? 0, writeBytes(pid)));
+      if (!names.has(pid)) names.set(pid, (commandLine(pid).split(' ')[0].split('/').pop() ?? '?') + (/--type=(\S+)/.exec(commandLine(pid))?.[1] ? ` ${/--type=(\S+)/.exec(commandLine(pid))![1]}` : ''));
+    }
   };
   const sampler = setInterval(sample, 100);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(sampler);
   if (code !== 0) throw new Error(`voicewipe purge exited ${code}: ${out.slice(0, 500)}`);
   const writtenKb = Math.round([...written.values()].reduce((a, b) => a + b, 0) / 1024);
-  return { summary: JSON.parse(out) as RunSummary, peakPssMb: Math.round(peak), wallMs: Math.round(performance.now() - started), writtenKb };
+  // Who wrote what (the process's name and Chromium's --type), for finding where the bytes come from.
+  const writers = [...written].filter(([, b]) => b > 0).map(([pid, b]) => `${names.get(pid)}: ${Math.round(b / 1024)} kB`).join(', ');
+  return { summary: JSON.parse(out) as RunSummary, peakPssMb: Math.round(peak), wallMs: Math.round(performance.now() - started), writtenKb, writers };
 }
 
 /** The floor (bench/floor.ts) in its own Node process, as the provider's client is: the simulator's process only
@@ -89,6 +95,7 @@ export async function benchPurge(recordings = 10_000, nightly = true): Promise<R
       figures.nightly_run_deleted = next.summary.results[0].deleted ?? 0;
       figures.nightly_run_ms = next.wallMs;
       figures.nightly_run_written_kb = next.writtenKb;
+      process.stderr.write(`bench: the nightly run wrote ${next.writtenKb} kB (${next.writers || 'nothing'})\n`);
       figures.nightly_run_peak_pss_mb = next.peakPssMb;
     }
     sim.control.reset('bench');
