@@ -9,41 +9,35 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionVault } from '../src/browser/vault.ts';
-import { commandLine, processTree, pssMb, writeBytes } from '../src/browser/processes.ts';
+import { Worker } from 'node:worker_threads';
 import { cutoffFor } from '../src/purge/run.ts';
 import type { RunSummary } from '../src/purge/run.ts';
 import { writeSimConfig } from '../sim/config.ts';
 import { startSimulator } from '../sim/server.ts';
 import type { Simulator } from '../sim/server.ts';
 import type { FloorArgs } from './floor.ts';
+import type { Sampled } from './sampler.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const KEEP_DAYS = 30;
 
 interface Measured { summary: RunSummary; peakPssMb: number; wallMs: number; writtenKb: number; writers: string }
 
-/** `voicewipe purge --json` in its own process: its tree's PSS and bytes written sampled every 100 ms
- *  (each process's counter is kept at its highest, so a renderer that exits still counts). */
+/** `voicewipe purge --json` in its own process: its tree's PSS and bytes written sampled every 100 ms in a worker
+ *  thread (each process's counter is kept at its highest, so a renderer that exits still counts). */
 async function purgeProcess(config: string): Promise<Measured> {
   const started = performance.now();
   // Through bin/voicewipe, as systemd and Docker start it (same Node flags).
   const child = spawn(join(root, 'bin/voicewipe'), ['purge', '--json', '--config', config], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
-  let peak = 0;
-  const written = new Map<number, number>();
-  const names = new Map<number, string>();
-  const sample = () => {
-    const tree = processTree(child.pid!);
-    peak = Math.max(peak, tree.reduce((sum, pid) => sum + pssMb(pid), 0));
-    for (const pid of tree) {
-      written.set(pid, Math.max(written.get(pid) ?? 0, writeBytes(pid)));
-      if (!names.has(pid)) names.set(pid, (commandLine(pid).split(' ')[0].split('/').pop() ?? '?') + (/--type=(\S+)/.exec(commandLine(pid))?.[1] ? ` ${/--type=(\S+)/.exec(commandLine(pid))![1]}` : ''));
-    }
-  };
-  const sampler = setInterval(sample, 100);
+  const sampler = new Worker(new URL('./sampler.ts', import.meta.url), { workerData: { pid: child.pid } });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  clearInterval(sampler);
+  const sampled = await new Promise<Sampled>((resolve) => { sampler.once('message', resolve); sampler.postMessage('stop'); });
+  await sampler.terminate();
+  const written = new Map(sampled.written);
+  const names = new Map(sampled.names);
+  const peak = sampled.peakPssMb;
   if (code !== 0) throw new Error(`voicewipe purge exited ${code}: ${out.slice(0, 500)}`);
   const writtenKb = Math.round([...written.values()].reduce((a, b) => a + b, 0) / 1024);
   // Who wrote what (the process's name and Chromium's --type), for finding where the bytes come from.
