@@ -24,7 +24,7 @@ const KEEP_DAYS = 30;
 interface Measured { summary: RunSummary; peakPssMb: number; wallMs: number; writtenKb: number; writers: string }
 
 /** `voicewipe purge --json` in its own process: its tree's PSS and bytes written sampled every 100 ms in a worker
- *  thread (each process's counter is kept at its highest, so a renderer that exits still counts). */
+ *  thread (each process's last reading is kept, so a renderer that exits still counts). */
 async function purgeProcess(config: string): Promise<Measured> {
   const started = performance.now();
   // Through bin/voicewipe, as systemd and Docker start it (same Node flags).
