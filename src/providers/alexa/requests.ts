@@ -72,7 +72,9 @@ export class PageRequests {
     const headers: Record<string, string> = { ...this.headers(), accept: method === 'POST' ? 'application/json' : '*/*', cookie: await this.cookieHeader() };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.csrf !== undefined) headers['anti-csrftoken-a2z'] = opts.csrf;
-    const res = await fetch(`${this.s.origin}${path}`, { method, headers, body: opts.body, redirect: 'manual', signal: this.s.signal });
+    // Not the run's signal: fetch leaves a listener on it until the request is garbage-collected, so thousands of
+    // list calls made adding one (and the step's own) slower and slower. The step around each call bounds it.
+    const res = await fetch(`${this.s.origin}${path}`, { method, headers, body: opts.body, redirect: 'manual' });
     const set = res.headers.getSetCookie();
     if (set.length > 0) {
       const cookies = set.map((line) => parseSetCookie(line, this.s.origin)).filter((c): c is NewCookie => Boolean(c));
