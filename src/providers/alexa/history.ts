@@ -1,6 +1,6 @@
 // Counting recordings through the JSON list request the Review Voice History page itself sends: same endpoint,
 // same cookies, the CSRF token from the page's meta tag (refreshed once on a 403), cursor paging, pages
-// de-duplicated by recordKey. Much faster and sturdier than scrolling the page, and read-only.
+// de-duplicated by recordKey, a few calls in flight. Much faster and sturdier than scrolling the page, and read-only.
 import type { Page } from 'playwright-core';
 import { PurgeError } from '../../errors.ts';
 import type { ProviderSession } from '../types.ts';
@@ -19,7 +19,8 @@ const PAGE_SIZE = 200;
 export const ASSUMED_PAGE = 10;
 
 /** Bounds on listing. Counting must never stand in the way of deleting (a range delete needs no per-record
- *  list): past `countMs` the count stops and says "at least N". Tests shorten them. */
+ *  list): past `countMs` the count stops and says "at least N". Tests shorten them. At most `concurrency` list
+ *  calls in flight; a range is split only while what is left spans more than `minSplitMs` (split-listing.ts). */
 export const LIST_LIMITS = { countMs: 60_000, keptMs: 30_000, maxPages: 20_000, concurrency: 4, minSplitMs: 6 * 3_600_000 };
 
 export class SignedOut extends Error {
