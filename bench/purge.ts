@@ -1,5 +1,7 @@
 // The purge through the Alexa provider (real Chromium, `voicewipe purge` as its own process) next to the floor:
-// the same simulator's list and delete requests issued directly over HTTP, no browser, in the same run.
+// the same simulator's list and delete requests issued directly over HTTP from another process, no browser, in
+// the same run (bench/floor.ts). The provider's time is its count, delete and verification phases (the survivor
+// check's listings included); the browser's start and the sign-in are apart.
 // Also the peak memory (PSS summed over the process tree, so shared pages count once) of that process plus
 // its Chromium while it purges.
 import { spawn } from 'node:child_process';
@@ -7,69 +9,53 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionVault } from '../src/browser/vault.ts';
-import { processTree, pssMb, writeBytes } from '../src/browser/processes.ts';
+import { Worker } from 'node:worker_threads';
 import { cutoffFor } from '../src/purge/run.ts';
 import type { RunSummary } from '../src/purge/run.ts';
 import { writeSimConfig } from '../sim/config.ts';
 import { startSimulator } from '../sim/server.ts';
 import type { Simulator } from '../sim/server.ts';
+import type { FloorArgs } from './floor.ts';
+import type { Sampled } from './sampler.ts';
 
 const root = new URL('..', import.meta.url).pathname;
-const LIST_PATH = '/alexa-privacy/apd/rvh/customer-history-records-v2';
 const KEEP_DAYS = 30;
-const PAGE_SIZE = 200; // what the provider asks for
 
-interface Measured { summary: RunSummary; peakPssMb: number; wallMs: number; writtenKb: number }
+interface Measured { summary: RunSummary; peakPssMb: number; wallMs: number; writtenKb: number; writers: string }
 
-/** `voicewipe purge --json` in its own process: its tree's PSS and bytes written sampled every 100 ms
- *  (each process's counter is kept at its highest, so a renderer that exits still counts). */
+/** `voicewipe purge --json` in its own process: its tree's PSS and bytes written sampled every 100 ms in a worker
+ *  thread (each process's last reading is kept, so a renderer that exits still counts). */
 async function purgeProcess(config: string): Promise<Measured> {
   const started = performance.now();
   // Through bin/voicewipe, as systemd and Docker start it (same Node flags).
   const child = spawn(join(root, 'bin/voicewipe'), ['purge', '--json', '--config', config], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
-  let peak = 0;
-  const written = new Map<number, number>();
-  const sample = () => {
-    const tree = processTree(child.pid!);
-    peak = Math.max(peak, tree.reduce((sum, pid) => sum + pssMb(pid), 0));
-    for (const pid of tree) written.set(pid, Math.max(written.get(pid) ?? 0, writeBytes(pid)));
-  };
-  const sampler = setInterval(sample, 100);
+  const sampler = new Worker(new URL('./sampler.ts', import.meta.url), { workerData: { pid: child.pid } });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  clearInterval(sampler);
+  const sampled = await new Promise<Sampled>((resolve) => { sampler.once('message', resolve); sampler.postMessage('stop'); });
+  await sampler.terminate();
+  const written = new Map(sampled.written);
+  const names = new Map(sampled.names);
+  const peak = sampled.peakPssMb;
   if (code !== 0) throw new Error(`voicewipe purge exited ${code}: ${out.slice(0, 500)}`);
   const writtenKb = Math.round([...written.values()].reduce((a, b) => a + b, 0) / 1024);
-  return { summary: JSON.parse(out) as RunSummary, peakPssMb: Math.round(peak), wallMs: Math.round(performance.now() - started), writtenKb };
+  // Who wrote what (the process's name and Chromium's --type), for finding where the bytes come from.
+  const writers = [...written].filter(([, b]) => b > 0).map(([pid, b]) => `${names.get(pid)}: ${Math.round(b / 1024)} kB`).join(', ');
+  return { summary: JSON.parse(out) as RunSummary, peakPssMb: Math.round(peak), wallMs: Math.round(performance.now() - started), writtenKb, writers };
 }
 
-/** The floor: what the provider's requests cost with no browser at all. */
-async function floor(sim: Simulator, stateDir: string, accountId: string, cutoff: number): Promise<number> {
+/** The floor (bench/floor.ts) in its own Node process, as the provider's client is: the simulator's process only
+ *  serves. The session's cookies are the ones the provider saved. */
+async function floor(sim: Simulator, stateDir: string, accountId: string, cutoff: number, mode: FloorArgs['mode']): Promise<number> {
   const state = new SessionVault(stateDir).load(accountId).state as { cookies: { name: string; value: string }[] };
-  const cookie = state.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const started = performance.now();
-  const csrf = (await (await fetch(`${sim.url}/alexa-privacy/apd/csrf-token`, { headers: { cookie } })).text()).trim();
-  const headers = { cookie, 'content-type': 'application/json', 'anti-csrftoken-a2z': csrf };
-  const list = async () => {
-    const seen = new Map<string, number>();
-    let token: string | null = null;
-    do {
-      const res = await fetch(`${sim.url}${LIST_PATH}?startTime=${Date.UTC(2014, 0, 1)}&endTime=${cutoff - 1}&recordType=VOICE_HISTORY&maxRecordSize=${PAGE_SIZE}`,
-        { method: 'POST', headers, body: JSON.stringify({ previousRequestToken: token }) });
-      const page = await res.json() as { customerHistoryRecords: { recordKey: string; timestamp: number }[]; encodedRequestToken: string | null };
-      for (const r of page.customerHistoryRecords) seen.set(r.recordKey, r.timestamp);
-      token = page.encodedRequestToken;
-    } while (token);
-    return seen;
-  };
-  const records = await list();
-  // Whole days: the cut-off is a local midnight, so one range delete is the whole job.
-  const del = (body: unknown) => fetch(`${sim.url}${sim.deletePath}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.arrayBuffer());
-  await del({ startTime: Math.min(...records.values()), endTime: cutoff - 1 });
-  const left = await list();
-  if (left.size !== 0) throw new Error(`floor left ${left.size} records`);
-  return performance.now() - started;
+  const args: FloorArgs = { url: sim.url, cookie: state.cookies.map((c) => `${c.name}=${c.value}`).join('; '), deletePath: sim.deletePath, cutoff, mode };
+  const child = spawn(process.execPath, [join(root, 'bench/floor.ts'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`the floor exited ${code}`);
+  return (JSON.parse(out) as { ms: number }).ms;
 }
 
 export async function benchPurge(recordings = 10_000, nightly = true): Promise<Record<string, number>> {
@@ -103,10 +89,13 @@ export async function benchPurge(recordings = 10_000, nightly = true): Promise<R
       figures.nightly_run_deleted = next.summary.results[0].deleted ?? 0;
       figures.nightly_run_ms = next.wallMs;
       figures.nightly_run_written_kb = next.writtenKb;
+      process.stderr.write(`bench: the nightly run wrote ${next.writtenKb} kB (${next.writers || 'nothing'})\n`);
       figures.nightly_run_peak_pss_mb = next.peakPssMb;
     }
     sim.control.reset('bench');
-    const floorMs = await floor(sim, join(dir, 'state'), 'bench', cutoffFor(KEEP_DAYS, Date.now(), 'UTC'));
+    const floorMs = await floor(sim, join(dir, 'state'), 'bench', cutoffFor(KEEP_DAYS, Date.now(), 'UTC'), 'sequential');
+    sim.control.reset('bench');
+    figures.floor_http_concurrent_ms = Math.round(await floor(sim, join(dir, 'state'), 'bench', cutoffFor(KEEP_DAYS, Date.now(), 'UTC'), 'concurrent'));
     figures.floor_http_ms = Math.round(floorMs);
     figures.ratio_provider_to_floor = Math.round((providerMs / floorMs) * 100) / 100;
     return figures;

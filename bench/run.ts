@@ -1,6 +1,6 @@
 // `npm run bench`: measures what the issues name (not a timed test) and writes bench/results/latest.json
 // plus a readable table, with the machine it ran on. Each section runs alone; a failing one is reported.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { benchDaemonIdle } from './daemon.ts';
 
@@ -25,23 +25,33 @@ const sections: Section[] = [
 ];
 
 const only = process.argv.slice(2);
+const dir = new URL('results/', import.meta.url).pathname;
+// Sections not run this time (`npm run bench -- purge`) keep their last figures, marked with their date.
+let previous: { date?: string; results?: Record<string, Record<string, number> | { error: string }> } = {};
+if (only.length > 0) { try { previous = JSON.parse(readFileSync(`${dir}latest.json`, 'utf8')); } catch { /* first run */ } }
 const results: Record<string, Record<string, number> | { error: string }> = {};
 const lines: string[] = [];
 for (const section of sections) {
-  if (only.length > 0 && !only.some((o) => section.name.includes(o))) continue;
-  process.stderr.write(`bench: ${section.name}…\n`);
-  try {
-    const figures = await section.run();
-    results[section.name] = figures;
-    lines.push(`${section.name}`);
-    for (const [key, value] of Object.entries(figures)) {
-      const aim = section.aims?.find((a) => a.key === key);
-      const verdict = aim ? (value <= aim.max ? `  (aim ≤ ${aim.max}: met)` : `  (aim ≤ ${aim.max}: MISSED)`) : '';
-      lines.push(`  ${key.padEnd(32)} ${String(value).padStart(10)}${verdict}`);
+  const ran = only.length === 0 || only.some((o) => section.name.includes(o));
+  if (ran) {
+    process.stderr.write(`bench: ${section.name}…\n`);
+    try {
+      results[section.name] = await section.run();
+    } catch (err) {
+      results[section.name] = { error: (err as Error).message };
     }
-  } catch (err) {
-    results[section.name] = { error: (err as Error).message };
-    lines.push(`${section.name}\n  FAILED: ${(err as Error).message}`);
+  } else if (previous.results?.[section.name]) {
+    results[section.name] = previous.results[section.name];
+  } else {
+    continue;
+  }
+  const figures = results[section.name];
+  lines.push(`${section.name}${ran ? '' : `  (not run this time: figures of ${previous.date ?? 'an earlier run'})`}`);
+  if ('error' in figures && typeof figures.error === 'string') { lines.push(`  FAILED: ${figures.error}`); continue; }
+  for (const [key, value] of Object.entries(figures as Record<string, number>)) {
+    const aim = section.aims?.find((a) => a.key === key);
+    const verdict = aim ? (value <= aim.max ? `  (aim ≤ ${aim.max}: met)` : `  (aim ≤ ${aim.max}: MISSED)`) : '';
+    lines.push(`  ${key.padEnd(32)} ${String(value).padStart(10)}${verdict}`);
   }
 }
 
@@ -53,10 +63,10 @@ const machine = {
   node: process.version,
   os: readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)/m)?.[1] ?? process.platform,
 };
-const report = { date: new Date().toISOString(), machine, results };
-const dir = new URL('results/', import.meta.url).pathname;
+const report = { date: new Date().toISOString(), machine, load: loadavg().map((l) => Math.round(l * 100) / 100), results };
 mkdirSync(dir, { recursive: true });
 writeFileSync(`${dir}latest.json`, `${JSON.stringify(report, null, 2)}\n`);
-const table = [`voicewipe benchmark, ${report.date}`, `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GB, ${machine.os}, ${machine.arch}, Node ${machine.node}`, '', ...lines, ''].join('\n');
+const table = [`voicewipe benchmark, ${report.date}`, `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GB, ${machine.os}, ${machine.arch}, Node ${machine.node}`,
+  `load average at the end (1, 5, 15 min): ${report.load.join(', ')}`, '', ...lines, ''].join('\n');
 writeFileSync(`${dir}latest.txt`, table);
 process.stdout.write(table);

@@ -1,5 +1,5 @@
 // Finds the system's Chromium. voicewipe never downloads a browser: on a Pi (and in CI) it uses Debian's.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statfsSync } from 'node:fs';
 
 export type ChromiumKind = 'headless-shell' | 'chromium';
 export interface ChromiumBinary { path: string; kind: ChromiumKind }
@@ -13,6 +13,18 @@ const CANDIDATES: ChromiumBinary[] = [
   { path: '/usr/bin/chromium-browser', kind: 'chromium' },
 ];
 
+/** Chromium keeps its shared memory (pictures, network buffers between its processes) in /dev/shm. Where that
+ *  is small (Docker's 64 MB default) --disable-dev-shm-usage moves it to /tmp, which on a Pi is the SD card:
+ *  about 25 MB written per purge (bench/results/purge.md). So only there. */
+export function sharedMemoryArgs(path = '/dev/shm'): string[] {
+  try {
+    const fs = statfsSync(path);
+    return fs.bavail * fs.bsize >= 128 * 2 ** 20 ? [] : ['--disable-dev-shm-usage'];
+  } catch {
+    return ['--disable-dev-shm-usage'];
+  }
+}
+
 /** Flags for a closed network and a small Pi. Without the first four, Chromium floods the network with
  *  background requests (component updates, sync, first-run pings) that a closed LAN refuses. */
 export const CHROMIUM_ARGS = [
@@ -22,7 +34,7 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-quic',
   '--disable-gpu',
-  '--disable-dev-shm-usage',
+  ...sharedMemoryArgs(),
   '--disable-extensions',
   '--mute-audio',
   '--no-default-browser-check',

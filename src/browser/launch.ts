@@ -52,7 +52,8 @@ export async function launchBrowser(config: BrowserConfig, opts: LaunchOptions =
     // imagesEnabled=false: Blink does not even decode pictures that slip past the URL block (data: URLs).
     args: [...CHROMIUM_ARGS, ...IDENTITY_ARGS, '--blink-settings=imagesEnabled=false', marker],
     // Playwright would add --enable-automation, which sets navigator.webdriver and gives the browser away.
-    ignoreDefaultArgs: IGNORED_DEFAULT_ARGS,
+    // Playwright adds --disable-dev-shm-usage itself: dropped too where /dev/shm is big enough (chromium.ts).
+    ignoreDefaultArgs: [...IGNORED_DEFAULT_ARGS, ...(CHROMIUM_ARGS.includes('--disable-dev-shm-usage') ? [] : ['--disable-dev-shm-usage'])],
     timeout: 30_000,
     // We handle SIGTERM ourselves (cancel the run, then close the browser).
     handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,

@@ -23,6 +23,10 @@ export const text = (t: string | RegExp): Candidate => ({ how: 'text', find: (s)
 
 /** The first candidate with a visible match right now, or undefined. Never waits. */
 export async function locateNow(scope: Scope, target: Target, observations?: Observations): Promise<Locator | undefined> {
+  // Most looks find nothing (polling for a menu, a calendar, an error): one round trip to the browser says so
+  // for every candidate at once; only a match is then attributed to its candidate, one by one.
+  const any = target.candidates.map((c) => c.find(scope)).reduce((a, b) => a.or(b));
+  if (await any.filter({ visible: true }).count() === 0) return undefined;
   for (const candidate of target.candidates) {
     const locator = candidate.find(scope);
     const count = await locator.count();

@@ -5,7 +5,7 @@ import { PurgeError } from '../../errors.ts';
 import type { ProviderSession } from '../types.ts';
 import { intendedFor, itemRoute, openConfirm } from './delete.ts';
 import { locate } from '../locate.ts';
-import { applyFilter, must } from './filter.ts';
+import { applyFilter, lastWord, must } from './filter.ts';
 import { HISTORY_START, listRecords } from './history.ts';
 import { ANY_RECORD, HISTORY } from './selectors.ts';
 import { learnEndpoint, onHistory, stateOf } from './session.ts';
@@ -30,12 +30,14 @@ export async function checkSite(s: ProviderSession, cutoff: number): Promise<voi
     }
     const plan = { cutoff, everything: s.account.keep_days === 0, count: listing.records.size, exact: listing.complete, oldest, newest };
     s.observations.notes.push(`in scope: ${listing.complete ? '' : 'at least '}${plan.count}`);
-    let applied = await applyFilter(s, state.watch, await intendedFor(s, plan));
+    let want = await intendedFor(s, plan);
+    let applied = await lastWord(s, state.watch, want, await applyFilter(s, state.watch, want));
     if (applied.rows === 0 && !plan.everything) {
       // Nothing to delete in the range: the delete control only shows over records, so look at All History
       // for it (the dialog is cancelled all the same).
       s.observations.notes.push('nothing in the range: checking the delete control on All History');
-      applied = await applyFilter(s, state.watch, { all: true, count: 0, exact: false, oldest: null, newest: null, cutoff: Number.MAX_SAFE_INTEGER });
+      want = { all: true, count: 0, exact: false, oldest: null, newest: null, cutoff: Number.MAX_SAFE_INTEGER };
+      applied = await lastWord(s, state.watch, want, await applyFilter(s, state.watch, want));
     }
     if (applied.rows === 0) {
       s.observations.notes.push('the account has no recordings: the delete control cannot be shown');

@@ -10,7 +10,7 @@ import { locate } from '../locate.ts';
 import type { Candidate, Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';
 import { planRange } from './dates.ts';
-import { applyFilter, must } from './filter.ts';
+import { applyFilter, lastWord, must } from './filter.ts';
 import type { Applied, Intended } from './filter.ts';
 import { HISTORY_START } from './history.ts';
 import { ANY_RECORD, HISTORY } from './selectors.ts';
@@ -61,16 +61,22 @@ export async function deleteThroughPage(s: ProviderSession, watch: PageWatch, pl
   const started = performance.now();
   try {
     const want = await intendedFor(s, plan);
-    const applied = await applyFilter(s, watch, want);
-    if (applied.rows === 0) return;
+    let applied = await applyFilter(s, watch, want);
+    if (applied.rows === 0) {
+      applied = await lastWord(s, watch, want, applied);
+      if (applied.rows === 0) return;
+    }
     const link = await locate(s.page, HISTORY.deleteAll, 2_000, s.observations);
     if (link) {
-      await deleteDisplayed(s, link);
+      // The page's last word is checked with the dialog open, right before the click: the steps in between
+      // usually outlast the quiet time, so this rarely waits.
+      await deleteDisplayed(s, link, () => lastWord(s, watch, want, applied));
       onProgress(plan.count);
       return;
     }
     s.observations.locators[HISTORY.deleteAll.name] = 'none';
     s.observations.notes.push('no "Delete all recordings" on the page: deleting one by one (bounded fallback)');
+    applied = await lastWord(s, watch, want, applied);
     await deleteRowByRow(s, watch, applied, plan.cutoff, onProgress);
   } finally {
     s.observations.timings.delete_range = Math.round(performance.now() - started);
@@ -83,8 +89,9 @@ export async function openConfirm(s: ProviderSession, link: Locator): Promise<Lo
   return must(s, s.page, HISTORY.confirm, 'the confirm button of the delete dialog');
 }
 
-async function deleteDisplayed(s: ProviderSession, link: Locator): Promise<void> {
+async function deleteDisplayed(s: ProviderSession, link: Locator, readBackLast: () => Promise<unknown>): Promise<void> {
   const confirm = await openConfirm(s, link);
+  await readBackLast();
   await clickDeleting(s, 'confirm deleting the range', confirm);
 }
 

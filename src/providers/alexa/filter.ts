@@ -218,7 +218,7 @@ export async function applyFilter(s: ProviderSession, watch: PageWatch, want: In
       await s.sleep(100);
     }
   }
-  let call = await watch.settledFirstCall(before, FILTER_WAIT.listMs, FILTER_WAIT.quietMs, s.sleep);
+  let call = await watch.waitFirstCall(before, FILTER_WAIT.listMs, true, s.sleep);
   if (!call && want.all) {
     // All History may already be the page's filter, and a page need not list again for the same filter.
     const last = watch.lastFirstCall();
@@ -229,7 +229,36 @@ export async function applyFilter(s: ProviderSession, watch: PageWatch, want: In
   }
   if (!call) fail(s, 'the page sent no list request after the filter changed');
   if (!call!.answer) fail(s, 'the page\'s list request after the filter changed got no answer');
-  const got = call!;
+  // A page without Apply lists an intermediate range first (start day new, end day old): what counts is the
+  // page's last word, so a read-back that fails is tried again on a newer list call, if one comes while quiet.
+  for (;;) {
+    const notes = s.observations.notes.length;
+    try {
+      return await readBack(s, watch, want, call!, typed);
+    } catch (err) {
+      const newer = await watch.newerFirstCall(call!, FILTER_WAIT.quietMs, FILTER_WAIT.listMs, s.sleep);
+      if (!newer) throw err;
+      s.observations.notes.splice(notes);
+      call = newer;
+    }
+  }
+}
+
+/** Right before the final delete click: the list call read back must be the page's last word, i.e. no newer
+ *  one for `quietMs` after it (waiting out what is left of that; the steps since then usually took longer).
+ *  A newer one is read back in turn. Returns what was read back last. */
+export async function lastWord(s: ProviderSession, watch: PageWatch, want: Intended, applied: Applied): Promise<Applied> {
+  let current = applied;
+  for (;;) {
+    const newer = await watch.newerFirstCall(current.call, FILTER_WAIT.quietMs, FILTER_WAIT.listMs, s.sleep);
+    if (!newer) return current;
+    s.observations.notes.push('the page listed again after the read-back: reading the newer list call back');
+    current = await readBack(s, watch, want, newer, []);
+  }
+}
+
+/** Proves, from one list call the page sent, that the filter is the intended range (days, label, what it lists). */
+async function readBack(s: ProviderSession, watch: PageWatch, want: Intended, got: ListCall, typed: string[]): Promise<Applied> {
   const rows = await waitForList(s);
   const label = await readLabel(s);
   const note = [`read back: ${want.all ? 'All History' : `typed ${typed.join(' – ')} (${dateOrderFor(s.account.marketplace)})`}`,

@@ -1,11 +1,14 @@
 // Counting recordings through the JSON list request the Review Voice History page itself sends: same endpoint,
 // same cookies, the CSRF token from the page's meta tag (refreshed once on a 403), cursor paging, pages
-// de-duplicated by recordKey. Much faster and sturdier than scrolling the page, and read-only.
+// de-duplicated by recordKey, a few calls in flight. Much faster and sturdier than scrolling the page, and read-only.
 import type { Page } from 'playwright-core';
 import { PurgeError } from '../../errors.ts';
 import type { ProviderSession } from '../types.ts';
 import { retryAfterMs } from '../document-status.ts';
+import { PageRequests } from './requests.ts';
 import { CSRF_META, PATHS } from './selectors.ts';
+import { listRanges } from './split-listing.ts';
+import type { FetchPage } from './split-listing.ts';
 
 /** Echo launched in November 2014: nothing can be older. */
 export const HISTORY_START = Date.UTC(2014, 0, 1);
@@ -14,8 +17,9 @@ export const HISTORY_START = Date.UTC(2014, 0, 1);
 const PAGE_SIZE = 200;
 
 /** Bounds on listing. Counting must never stand in the way of deleting (a range delete needs no per-record
- *  list): past `countMs` the count stops and says "at least N". Tests shorten them. */
-export const LIST_LIMITS = { countMs: 60_000, keptMs: 30_000, maxPages: 20_000 };
+ *  list): past `countMs` the count stops and says "at least N". Tests shorten them. At most `concurrency` list
+ *  calls in flight; a range is split only while what is left spans more than `minSplitMs` (split-listing.ts). */
+export const LIST_LIMITS = { countMs: 60_000, keptMs: 30_000, maxPages: 20_000, concurrency: 4, minSplitMs: 6 * 3_600_000 };
 
 export class SignedOut extends Error {
   constructor() { super('Amazon signed this session out'); this.name = 'SignedOut'; }
@@ -65,20 +69,13 @@ interface ListAnswer {
   shapeError?: string;
 }
 
-/** One list request with the page's cookies, CSRF token, origin and referer, as the page itself sends it.
- *  Issued from Node through the browser context (same cookie jar) rather than from inside the page: half the
- *  cost per page, since the answer does not cross the DevTools protocol twice. */
-async function listOnce(s: ProviderSession, url: string, body: string, csrf: string, style: 'v2' | 'rah'): Promise<ListAnswer> {
-  const res = await s.page.request.post(url, {
-    data: body, maxRedirects: 0, failOnStatusCode: false,
-    headers: { 'content-type': 'application/json', accept: 'application/json', 'anti-csrftoken-a2z': csrf, origin: s.origin, referer: `${s.origin}${PATHS.rvh}` },
-  });
-  const location = res.headers().location ?? '';
-  const answer: ListAnswer = { status: res.status(), signedOut: res.status() === 401 || /\/(ap|ax)\//.test(location), retryAfter: res.headers()['retry-after'] ?? null };
-  if (res.status() !== 200) { await res.dispose(); return answer; }
+/** One list request as the page itself sends it (its cookies, CSRF header, identity, origin and referer). */
+async function listOnce(requests: PageRequests, path: string, body: string, csrf: string, style: 'v2' | 'rah'): Promise<ListAnswer> {
+  const res = await requests.send('POST', path, { body, csrf });
+  const answer: ListAnswer = { status: res.status, signedOut: res.status === 401 || /\/(ap|ax)\//.test(res.location), retryAfter: res.retryAfter };
+  if (res.status !== 200) return answer;
   let data: Record<string, unknown>;
-  // Playwright keeps every answer's body until it is disposed: 250 pages of a big account add up on a Pi.
-  try { data = await res.json(); } catch { return { ...answer, shapeError: 'the list answer is not JSON' }; } finally { await res.dispose(); }
+  try { data = JSON.parse(res.text) as Record<string, unknown>; } catch { return { ...answer, shapeError: 'the list answer is not JSON' }; }
   const list = recordsOf(data, style);
   if (!Array.isArray(list)) return { ...answer, shapeError: `no ${style === 'v2' ? 'customerHistoryRecords' : 'alexaHistoryRecords'} array in the list answer` };
   const records: [string, number][] = [];
@@ -94,12 +91,29 @@ async function pageCsrf(page: Page): Promise<string | null> {
   return page.locator(CSRF_META.join(', ')).first().getAttribute('content').catch(() => null);
 }
 
-async function freshCsrf(s: ProviderSession): Promise<string | null> {
-  const token = await s.step('refresh the CSRF token', () => s.page.evaluate(async (path) => {
-    const r = await fetch(path, { credentials: 'same-origin' });
-    return r.ok ? (await r.text()).trim() : null;
-  }, PATHS.csrf));
-  return token || null;
+const requestsOf = new WeakMap<ProviderSession, PageRequests>();
+/** The session's request sender (one per session: it keeps the cookie header between listings). */
+export function pageRequests(s: ProviderSession): PageRequests {
+  let r = requestsOf.get(s);
+  if (!r) { r = new PageRequests(s); requestsOf.set(s, r); }
+  return r;
+}
+
+/** The CSRF token all list calls of a listing share; refreshed once (by whichever call meets the 403 first). */
+class Csrf {
+  token: string;
+  private refreshing: Promise<string | null> | undefined;
+  constructor(token: string) { this.token = token; }
+  async refresh(s: ProviderSession, requests: PageRequests, stale: string): Promise<string | null> {
+    if (this.token !== stale) return this.token;
+    this.refreshing ??= s.step('refresh the CSRF token', () => requests.send('GET', PATHS.csrf)).then((r) => {
+      s.observations.notes.push('CSRF token refreshed after a 403');
+      const fresh = r.status === 200 ? r.text.trim() : '';
+      if (fresh) this.token = fresh;
+      return fresh || null;
+    }).finally(() => { this.refreshing = undefined; });
+    return this.refreshing;
+  }
 }
 
 export interface Listing {
@@ -116,28 +130,30 @@ export interface Listing {
  *  `complete: false`). Throws SignedOut when the session died. `first` stops after one page (a quick look). */
 export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, start: number, end: number,
   budgetMs: number, first = false): Promise<Listing> {
-  let csrf = await pageCsrf(s.page);
-  if (!csrf) throw new PurgeError('page_changed', 'the Review Voice History page has no CSRF token');
-  const records = new Map<string, number>();
-  const cursors = new Set<string>();
-  const until = Date.now() + budgetMs;
-  let cursor: string | null = null;
-  let refreshed = false;
-  let pages = 0;
-  while (pages < LIST_LIMITS.maxPages) {
-    if (s.signal.aborted) throw new PurgeError('cancelled', 'the run was cancelled');
-    if (pages > 0 && Date.now() >= until) return { records, complete: false, pages, stopped: `stopped after ${Math.round(budgetMs / 1000)} s (${pages} list calls)` };
+  return (await listRecordRanges(s, endpoint, [[start, end]], budgetMs, first))[0];
+}
+
+/** Several ranges at once (the count and what the run keeps), each split among up to `LIST_LIMITS.concurrency`
+ *  calls in flight (split-listing.ts); one listing per range. */
+export async function listRecordRanges(s: ProviderSession, endpoint: ListEndpoint, ranges: [number, number][],
+  budgetMs: number, first = false): Promise<Listing[]> {
+  const token = await pageCsrf(s.page);
+  if (!token) throw new PurgeError('page_changed', 'the Review Voice History page has no CSRF token');
+  const csrf = new Csrf(token);
+  const requests = pageRequests(s);
+  requests.forgetCookies();
+  const fetchPage: FetchPage = async (start, end, cursor) => {
     // Both calls take the cursor as previousRequestToken (the facts); only the answers name it differently.
-    const body: string = JSON.stringify({ previousRequestToken: cursor });
-    const url = `${s.origin}${endpoint.path}?startTime=${start}&endTime=${end}${endpoint.style === 'v2' ? '&recordType=VOICE_HISTORY' : ''}&maxRecordSize=${PAGE_SIZE}`;
-    const answer = await s.step('list recordings', () => listOnce(s, url, body, csrf!, endpoint.style));
-    if (answer.status === 403 && !refreshed) {
+    const body = JSON.stringify({ previousRequestToken: cursor });
+    const path = `${endpoint.path}?startTime=${start}&endTime=${end}${endpoint.style === 'v2' ? '&recordType=VOICE_HISTORY' : ''}&maxRecordSize=${PAGE_SIZE}`;
+    let used = csrf.token;
+    let answer = await s.step('list recordings', () => listOnce(requests, path, body, used, endpoint.style));
+    if (answer.status === 403) {
       // Tokens rotate every few hours: fetch a fresh one once, then give up rather than hammer.
-      refreshed = true;
-      csrf = await freshCsrf(s);
-      s.observations.notes.push('CSRF token refreshed after a 403');
-      if (!csrf) throw new SignedOut();
-      continue;
+      const fresh = await csrf.refresh(s, requests, used);
+      if (!fresh) throw new SignedOut();
+      used = fresh;
+      answer = await s.step('list recordings', () => listOnce(requests, path, body, used, endpoint.style));
     }
     if (answer.signedOut) throw new SignedOut();
     if (answer.status === 403) throw new PurgeError('vendor_error', 'Amazon refused the list request (403) even with a fresh CSRF token');
@@ -145,16 +161,17 @@ export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, st
     if (answer.status >= 500) throw new PurgeError('vendor_error', `Amazon's list request failed with ${answer.status}`, { retryAfterMs: retryAfterMs(answer.retryAfter) });
     if (answer.status !== 200) throw new PurgeError('page_changed', `Amazon's list request answered ${answer.status}: the endpoint may have moved`);
     if (answer.shapeError) throw new PurgeError('page_changed', `Amazon's list answer changed shape: ${answer.shapeError}`);
-    pages++;
-    // Pages overlap: de-duplicated by key.
-    for (const [key, ts] of answer.records!) if (ts >= start && ts <= end) records.set(key, ts);
-    cursor = answer.next ?? null;
-    if (!cursor) return { records, complete: true, pages };
-    if (first) return { records, complete: false, pages, stopped: 'one page only' };
-    // A cursor seen before would list the same pages again for ever.
-    if (cursors.has(cursor)) return { records, complete: false, pages, stopped: `the list repeated a cursor after ${pages} calls` };
-    cursors.add(cursor);
-    refreshed = false;
+    return { records: answer.records!, next: answer.next ?? null };
+  };
+  if (first) {
+    const [start, end] = ranges[0];
+    const page = await fetchPage(start, end, null);
+    const records = new Map(page.records.filter(([, ts]) => ts >= start && ts <= end));
+    return [{ records, complete: !page.next, pages: 1, ...(page.next ? { stopped: 'one page only' } : {}) }];
   }
-  return { records, complete: false, pages, stopped: `stopped after ${pages} list calls` };
+  const { listings, pages } = await listRanges(fetchPage, ranges, {
+    concurrency: LIST_LIMITS.concurrency, budgetMs, maxPages: LIST_LIMITS.maxPages, minSplitMs: LIST_LIMITS.minSplitMs,
+    check: () => { if (s.signal.aborted) throw new PurgeError('cancelled', 'the run was cancelled'); },
+  });
+  return listings.map((l) => ({ ...l, pages }));
 }

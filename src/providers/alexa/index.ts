@@ -5,7 +5,8 @@ import { PurgeError } from '../../errors.ts';
 import type { Inventory, KeptList, Provider, ProviderSession } from '../types.ts';
 import { CHECKED_LOCATORS, checkSite, requestsSeen } from './check-site.ts';
 import { deleteThroughPage } from './delete.ts';
-import { HISTORY_START, LIST_LIMITS, listRecords } from './history.ts';
+import { HISTORY_START, LIST_LIMITS, listRecordRanges, listRecords } from './history.ts';
+import type { Listing } from './history.ts';
 import { ANY_RECORD, PATHS } from './selectors.ts';
 import { learnEndpoint, onHistory, stateOf } from './session.ts';
 import type { AlexaSession } from './session.ts';
@@ -27,6 +28,15 @@ async function checkNotBlind(s: ProviderSession, state: AlexaSession): Promise<v
   }
 }
 
+/** What the run keeps: from the cut-off on (nothing can be newer than now; a day's margin for a vendor clock
+ *  ahead of ours). */
+const keptRange = (s: ProviderSession, cutoff: number): [number, number] => [cutoff, Math.max(cutoff, s.now()) + 86_400_000];
+
+function listKept(s: ProviderSession, state: AlexaSession, cutoff: number): Promise<Listing> {
+  const [start, end] = keptRange(s, cutoff);
+  return listRecords(s, state.endpoint, start, end, LIST_LIMITS.keptMs);
+}
+
 export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promise<KeptList>; checkSite: typeof checkSite; checkedLocators: string[]; requestsSeen: typeof requestsSeen } = {
   name: 'alexa',
   // Every marketplace is www.amazon.<marketplace> (the config validates the list).
@@ -43,9 +53,20 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
 
   async inventory(s, cutoff): Promise<Inventory> {
     const state = stateOf(s);
+    state.kept = undefined;
     const listing = await onHistory(s, async () => {
       await learnEndpoint(s, state);
-      return listRecords(s, state.endpoint, HISTORY_START, cutoff - 1, LIST_LIMITS.countMs);
+      if (state.deleted) {
+        // Verifying: the range deleted lists nothing (one call); only then is what the run keeps listed again,
+        // for the survivor check that follows (a range still settling is re-counted first, kept or not).
+        const left = await listRecords(s, state.endpoint, HISTORY_START, cutoff - 1, LIST_LIMITS.countMs);
+        if (left.records.size === 0 && left.complete) state.kept = { cutoff, listing: await listKept(s, state, cutoff) };
+        return left;
+      }
+      // Counting: the range to delete and what the run keeps, listed at once (the survivor check's first look).
+      const [count, kept] = await listRecordRanges(s, state.endpoint, [[HISTORY_START, cutoff - 1], keptRange(s, cutoff)], LIST_LIMITS.countMs);
+      state.kept = { cutoff, listing: kept };
+      return count;
     });
     let oldest: number | null = null;
     let newest: number | null = null;
@@ -61,10 +82,12 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
 
   async kept(s, cutoff) {
     const state = stateOf(s);
-    const listing = await onHistory(s, async () => {
+    // Listed by the count (before deleting) or by the verification that found the range empty (after): once.
+    const listed = state.kept?.cutoff === cutoff ? state.kept.listing : undefined;
+    state.kept = undefined;
+    const listing = listed ?? await onHistory(s, async () => {
       await learnEndpoint(s, state);
-      // Nothing can be newer than now; a day's margin for a vendor clock ahead of ours.
-      return listRecords(s, state.endpoint, cutoff, Math.max(cutoff, s.now()) + 86_400_000, LIST_LIMITS.keptMs);
+      return listKept(s, state, cutoff);
     });
     return { items: listing.records, complete: listing.complete };
   },
@@ -73,6 +96,8 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
     const state = stateOf(s);
     const exact = found.exact;
     if (found.count === 0 && exact) return;
+    state.kept = undefined;
+    state.deleted = true;
     await onHistory(s, () => deleteThroughPage(s, state.watch, {
       cutoff, everything: s.account.keep_days === 0, count: found.count, exact, oldest: found.oldest_at, newest: found.newest_at,
     }, onProgress));

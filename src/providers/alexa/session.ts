@@ -3,7 +3,7 @@
 import { PurgeError } from '../../errors.ts';
 import type { ProviderSession } from '../types.ts';
 import { SignedOut } from './history.ts';
-import type { ListEndpoint } from './history.ts';
+import type { ListEndpoint, Listing } from './history.ts';
 import { PATHS } from './selectors.ts';
 import { onHistoryPage, openHistory, signIn } from './signin.ts';
 import { PageWatch } from './watch.ts';
@@ -13,6 +13,10 @@ export interface AlexaSession {
   endpoint: ListEndpoint;
   watch: PageWatch;
   resignedIn: boolean;
+  /** What the run keeps, listed alongside the count or the verification, for the next kept() call (once). */
+  kept?: { cutoff: number; listing: Listing };
+  /** A delete was sent: inventory() is now verifying. */
+  deleted: boolean;
 }
 
 const sessions = new WeakMap<ProviderSession, AlexaSession>();
@@ -22,7 +26,7 @@ const FIRST_CALL_MS = 10_000;
 export function stateOf(s: ProviderSession): AlexaSession {
   let state = sessions.get(s);
   if (!state) {
-    state = { endpoint: { path: PATHS.list, style: 'v2' }, watch: new PageWatch(s.page, () => s.observations), resignedIn: false };
+    state = { endpoint: { path: PATHS.list, style: 'v2' }, watch: new PageWatch(s.page, () => s.observations), resignedIn: false, deleted: false };
     sessions.set(s, state);
   }
   return state;

@@ -14,6 +14,8 @@ export interface ListCall {
   end: number | null;
   /** The first page of a listing (no cursor in the body): what the page sends after a filter change. */
   first: boolean;
+  /** When the request was seen (Date.now()). */
+  at: number;
   /** Filled when the answer arrives. */
   answer?: { status: number; keys: string[]; times: number[]; next: boolean };
 }
@@ -43,7 +45,7 @@ export class PageWatch {
       const num = (k: string) => { const v = url.searchParams.get(k); return v !== null && Number.isFinite(Number(v)) ? Number(v) : null; };
       let cursor: unknown = null;
       try { const body = JSON.parse(request.postData() ?? '{}') as Record<string, unknown>; cursor = body.previousRequestToken ?? body.paginationToken ?? null; } catch { /* not JSON */ }
-      const call: ListCall = { seq: ++this.seq, endpoint, start: num('startTime'), end: num('endTime'), first: !cursor };
+      const call: ListCall = { seq: ++this.seq, endpoint, start: num('startTime'), end: num('endTime'), first: !cursor, at: Date.now() };
       this.calls.push(call);
       if (this.calls.length > 200) this.calls.splice(0, this.calls.length - 100);
       void request.response().then(async (response) => {
@@ -96,19 +98,16 @@ export class PageWatch {
     return out;
   }
 
-  /** The page's last word after a filter change: waits for a first-page call after `afterSeq`, then until no newer
-   *  one has come for `quietMs` (a page without Apply lists after each field), then for its answer. Bounded. */
-  async settledFirstCall(afterSeq: number, timeoutMs: number, quietMs: number, sleep: (ms: number) => Promise<void>): Promise<ListCall | undefined> {
-    const until = Date.now() + timeoutMs;
-    let call = await this.waitFirstCall(afterSeq, timeoutMs, false, sleep);
-    while (call && Date.now() < until) {
-      const seen = call.seq;
-      await sleep(quietMs);
-      call = this.firstCallAfter(afterSeq);
-      if (call && call.seq === seen) break;
+  /** A first-page call newer than `call`, if one comes within `quietMs` of `call` being sent, with its answer
+   *  (bounded by `timeoutMs`); undefined when the page stayed quiet, i.e. `call` is its last word. */
+  async newerFirstCall(call: ListCall, quietMs: number, timeoutMs: number, sleep: (ms: number) => Promise<void>): Promise<ListCall | undefined> {
+    for (;;) {
+      const newer = this.firstCallAfter(call.seq);
+      if (newer) return this.waitFirstCall(call.seq, timeoutMs, true, sleep);
+      const left = call.at + quietMs - Date.now();
+      if (left <= 0) return undefined;
+      await sleep(Math.min(left, 50));
     }
-    while (call && !call.answer && Date.now() < until) await sleep(50);
-    return call;
   }
 
   /** Waits (polling, bounded) for a first-page call after `afterSeq`, and for its answer when `answered`. */
