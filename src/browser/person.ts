@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import { sleep } from '../async.ts';
 import type { BrowserConfig } from '../config/types.ts';
 import { findChromium } from './chromium.ts';
 import { applyIdentity, identityFor } from './identity.ts';
@@ -63,7 +64,7 @@ async function waitForPort(dir: string, exited: () => boolean): Promise<number |
       const port = Number(readFileSync(file, 'utf8').split('\n')[0]);
       if (port > 0) return port;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return undefined;
 }
@@ -113,10 +114,10 @@ export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrows
     await browser.close().catch(() => {});
     // Chromium saves its profile on SIGTERM; whatever is left after a few seconds is killed.
     try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
-    for (let i = 0; i < 30 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 30 && alive(pid); i++) await sleep(100);
     killTree(pid);
     // Its helper processes may still be writing into the profile: wipe it only once every one of them is gone.
-    for (let i = 0; i < 50 && tree.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && tree.some(alive); i++) await sleep(100);
     forgetSignedInState(dir);
   };
   try {
