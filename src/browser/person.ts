@@ -12,7 +12,7 @@ import { sleep } from '../async.ts';
 import type { BrowserConfig } from '../config/types.ts';
 import { findChromium } from './chromium.ts';
 import { applyIdentity, identityFor } from './identity.ts';
-import { killTree, processTree } from './processes.ts';
+import { alive, killTree, processTree, startTime } from './processes.ts';
 
 /** Only the quieting switches of CHROMIUM_ARGS: the memory savers there (no zygote, one renderer, no site
  *  isolation) would weaken the browser in which a person types a password. */
@@ -71,7 +71,7 @@ async function waitForPort(dir: string, exited: () => boolean): Promise<number |
 
 async function start(binary: string, args: string[], dir: string): Promise<{ pid: number; port: number } | undefined> {
   rmSync(join(dir, 'DevToolsActivePort'), { force: true });
-  const child = spawn(binary, args, { detached: true, stdio: 'ignore' });
+  const child = spawn(binary, args, { detached: true, stdio: 'ignore', env: { ...process.env, [OWNER_ENV]: ownerMark() } });
   let exited = false;
   child.once('exit', () => { exited = true; });
   child.once('error', () => { exited = true; });
@@ -152,17 +152,24 @@ export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrows
 }
 
 /** The signed-in state lives encrypted in the vault; the profile keeps no copy of it on disk (Chromium's
- *  cookie store is only obfuscated with --password-store=basic). Preferences and the like stay. */
-function forgetSignedInState(dir: string): void {
+ *  cookie store is only obfuscated with --password-store=basic). Preferences and the like stay. True when
+ *  there was something to forget. */
+export function forgetSignedInState(dir: string): boolean {
+  let found = false;
   for (const name of ['Cookies', 'Cookies-journal', 'Local Storage', 'Session Storage', 'IndexedDB', 'Service Worker', 'Login Data', 'Login Data-journal', 'Web Data', 'Web Data-journal']) {
-    rmSync(join(dir, 'Default', name), { recursive: true, force: true });
+    const path = join(dir, 'Default', name);
+    if (existsSync(path)) found = true;
+    rmSync(path, { recursive: true, force: true });
   }
+  return found;
 }
 
-/** Running (a zombie waiting to be reaped counts as gone: it writes nothing). */
-function alive(pid: number): boolean {
-  try { process.kill(pid, 0); } catch { return false; }
-  try { return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); } catch { return false; }
+/** Set in the sign-in browser's environment: which voicewipe process (pid:start time) started it, so that a
+ *  daemon starting later ends it only once that process is gone (leftovers.ts). */
+export const OWNER_ENV = 'VOICEWIPE_SIGNIN_OWNER';
+
+export function ownerMark(pid = process.pid): string {
+  return `${pid}:${startTime(pid) ?? '?'}`;
 }
 
 export function allowed(url: string, origins: string[]): boolean {
