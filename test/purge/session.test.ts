@@ -49,16 +49,16 @@ t.test('a step past its timeout is a timeout naming the step; a cancelled run en
   const abort = new AbortController();
   const { browser } = stub();
   const { session } = await openProviderSession(browser, { config, account: config.accounts[0], provider, log, observations: observations(), signal: abort.signal, now: Date.now });
-  const err = await session.step('opening the history page', () => new Promise(() => {}), 30).catch((e) => e);
+  const err = await session.step('opening the history page', () => new Promise(() => {}), 30).catch((e: PurgeError) => e);
   t.ok(err instanceof PurgeError);
-  t.equal(err.kind, 'timeout');
-  t.match(err.message, /opening the history page/);
+  t.equal((err as PurgeError).kind, 'timeout');
+  t.match((err as PurgeError).message, /opening the history page/);
   const started = performance.now();
   const slept = session.sleep(60_000);
-  const stepped = session.step('counting', () => new Promise(() => {})).catch((e) => e);
+  const stepped = session.step('counting', () => new Promise(() => {})).catch((e: PurgeError) => e);
   abort.abort(new PurgeError('cancelled', 'shutting down'));
   await slept;
-  t.equal((await stepped).kind, 'cancelled');
+  t.equal(((await stepped) as PurgeError).kind, 'cancelled');
   t.ok(performance.now() - started < 5_000, 'ended at once, not after the minute or the step timeout');
 });
 
