@@ -13,7 +13,8 @@ import { isSignInProfile } from '../../src/browser/leftovers.ts';
 import { OWNER_ENV, ownerMark, profileDir } from '../../src/browser/person.ts';
 import { alive, killTree, processTree } from '../../src/browser/processes.ts';
 import { sleep } from '../../src/async.ts';
-import { CLI } from '../helpers/cli.ts';
+import { spawnDaemon } from '../helpers/daemon.ts';
+import type { DaemonProcess } from '../helpers/daemon.ts';
 import { freePort } from '../helpers/net.ts';
 
 const PERSON_TS = new URL('../../src/browser/person.ts', import.meta.url).pathname;
@@ -46,6 +47,16 @@ async function detachedChromium(t: Test, profile: string, env: NodeJS.ProcessEnv
   t.teardown(() => killTree(pid));
   await until('Chromium start', () => existsSync(join(profile, 'DevToolsActivePort')));
   return pid;
+}
+
+/** A daemon (no accounts) on `state`, once it says it runs. */
+async function startDaemon(t: Test, state: string): Promise<DaemonProcess> {
+  const config = join(state, '..', 'config.yaml');
+  writeFileSync(config, `version: 1\nstate_dir: ${state}\nhttp: {host: 127.0.0.1, port: ${await freePort()}}\naccounts: []\n`);
+  const daemon = spawnDaemon(config);
+  t.teardown(() => { daemon.child.kill('SIGKILL'); });
+  await until('the daemon up', () => daemon.output().includes('voicewipe is running'), 60_000);
+  return daemon;
 }
 
 t.test('the profile check goes by path, not by string prefix', async (t) => {
@@ -98,16 +109,8 @@ t.test('a daemon starting ends the sign-in browser a SIGKILLed one left, and onl
   impostor.unref();
   t.teardown(() => killTree(impostor.pid!));
 
-  const port = await freePort();
-  const config = join(dir, 'config.yaml');
-  writeFileSync(config, `version: 1\nstate_dir: ${state}\nhttp: {host: 127.0.0.1, port: ${port}}\naccounts: []\n`);
-  const daemon = spawn(process.execPath, [CLI, 'start', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  daemon.stdout!.on('data', (d) => { out += d; });
-  const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
-  t.teardown(() => { daemon.kill('SIGKILL'); });
-  await until('the daemon up', () => out.includes('voicewipe is running'), 60_000);
-  const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; ended?: number; wiped?: number; in_use?: number });
+  const daemon = await startDaemon(t, state);
+  const lines = daemon.output().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; ended?: number; wiped?: number; in_use?: number });
   const said = lines.filter((l) => l.msg.includes('sign-in browser'));
   t.equal(said.length, 1, 'one log line');
   t.match(said[0], { msg: /ended 1 sign-in browser, wiped the signed-in state of 1 profile/, ended: 1, wiped: 1, in_use: 1 });
@@ -121,22 +124,13 @@ t.test('a daemon starting ends the sign-in browser a SIGKILLed one left, and onl
   t.ok(existsSync(join(inUseProfile, MARKER)), 'and keeps its profile');
   t.ok(alive(impostor.pid!), 'a process that is not Chromium is never touched');
 
-  daemon.kill('SIGTERM');
-  t.equal(await exited, 0, 'the daemon stops cleanly');
+  daemon.child.kill('SIGTERM');
+  t.match(await daemon.exited, { code: 0 }, 'the daemon stops cleanly');
 });
 
 t.test('nothing left: the daemon starts without a word about sign-in browsers', async (t) => {
-  const dir = t.testdir();
-  const port = await freePort();
-  const config = join(dir, 'config.yaml');
-  writeFileSync(config, `version: 1\nstate_dir: ${join(dir, 'state')}\nhttp: {host: 127.0.0.1, port: ${port}}\naccounts: []\n`);
-  const daemon = spawn(process.execPath, [CLI, 'start', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  daemon.stdout!.on('data', (d) => { out += d; });
-  const exited = new Promise<number | null>((resolve) => daemon.on('exit', (code) => resolve(code)));
-  t.teardown(() => { daemon.kill('SIGKILL'); });
-  await until('the daemon up', () => out.includes('voicewipe is running'), 60_000);
-  t.notMatch(out, /sign-in browser/);
-  daemon.kill('SIGTERM');
-  t.equal(await exited, 0);
+  const daemon = await startDaemon(t, join(t.testdir(), 'state'));
+  t.notMatch(daemon.output(), /sign-in browser/);
+  daemon.child.kill('SIGTERM');
+  t.match(await daemon.exited, { code: 0 });
 });
