@@ -66,10 +66,6 @@ export interface RunnerDeps {
   options?: RunnerOptions;
 }
 
-
-
-/** The vendor origin of an account: `base_url` when set (simulator, odd marketplaces), else the provider's. */
-
 export class PurgeRunner {
   private readonly deps: RunnerDeps;
   private readonly now: () => number;
