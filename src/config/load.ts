@@ -16,7 +16,7 @@ import {
   LOG_KEYS, LOG_LEVELS, MQTT_KEYS, MQTT_PROTOCOLS, PROVIDERS, SCHEDULE_KEYS, TLS_MODES, TOP_KEYS,
 } from './schema.ts';
 import { describeFsError, envReference, readSecretFile } from './secrets.ts';
-import { MAX_READ_BYTES, fileTooBig, oversizedValues } from './size.ts';
+import { MAX_FILE_BYTES, MAX_READ_BYTES, fileTooBig, oversizedValues } from './size.ts';
 import type {
   AccountConfig, BrowserConfig, Config, ConfigProblem, HttpConfig, MqttConfig, ScheduleConfig,
 } from './types.ts';
@@ -37,9 +37,8 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
       const what = stat.isDirectory() ? 'is a directory' : 'is not a regular file (a device or a pipe)';
       return { problems: [{ file: path, key: '', message: `${what}; pass the path of config.yaml` }] };
     }
-    source = stat.size <= MAX_READ_BYTES ? readFileSync(path, 'utf8') : '';
-    const tooBig = fileTooBig(path, stat.size, stat.size <= MAX_READ_BYTES ? source : undefined);
-    if (tooBig) return { problems: [tooBig] };
+    if (stat.size > MAX_FILE_BYTES) return { problems: [fileTooBig(path, stat.size, stat.size <= MAX_READ_BYTES ? readFileSync(path) : undefined)] };
+    source = readFileSync(path, 'utf8');
   } catch (error) {
     const message = (error as NodeJS.ErrnoException).code === 'ENOENT'
       ? 'config file not found; copy config.example.yaml there and edit it, or pass --config PATH'

@@ -19,27 +19,31 @@ const MAX_PROBLEMS = 10;
 
 const SCALARS = new Set(['scalar', 'single-quoted-scalar', 'double-quoted-scalar', 'block-scalar']);
 
-/** Files up to this size are still read to say which line (and key) made them big. */
+/** Files up to this size are still scanned to say which line (and key) made them big. */
 export const MAX_READ_BYTES = 64 * 1024 * 1024;
 
-/** A file over MAX_FILE_BYTES; with its text, the longest line and the key it belongs to are named. */
-export function fileTooBig(file: string, bytes: number, source?: string): ConfigProblem | undefined {
-  if (bytes <= MAX_FILE_BYTES) return undefined;
+/** A file over MAX_FILE_BYTES; with its bytes (not decoded: a few MB of emoji take longer to decode than to
+ *  scan), the longest line and the key it belongs to are named. */
+export function fileTooBig(file: string, bytes: number, raw?: Buffer): ConfigProblem {
   const problem = { file, key: '', message: `the file is ${megabytes(bytes)}; a config is a few KB (at most ${MAX_FILE_BYTES / 1024} KB): is this the right file?` };
-  if (source === undefined) return problem;
+  if (raw === undefined) return problem;
   let longest = { start: 0, length: -1 };
-  for (let start = 0; start <= source.length;) {
-    const end = source.indexOf('\n', start);
-    const stop = end === -1 ? source.length : end;
-    if (stop - start > longest.length) longest = { start, length: stop - start };
+  let line = 1;
+  let longestLine = 1;
+  for (let start = 0; start <= raw.length; line++) {
+    const end = raw.indexOf(0x0a, start);
+    const stop = end === -1 ? raw.length : end;
+    if (stop - start > longest.length) { longest = { start, length: stop - start }; longestLine = line; }
     start = stop + 1;
   }
   if (longest.length <= MAX_VALUE_CHARS) return problem;
-  const line = lineAt(source, longest.start);
+  // The key is read from the text just before and at the start of that line.
+  const before = raw.subarray(Math.max(0, longest.start - 16 * 1024), longest.start).toString('utf8');
+  const head = raw.subarray(longest.start, longest.start + 200).toString('utf8');
   return {
-    file, line, key: keyAt(source, longest.start),
-    message: `the file is ${megabytes(bytes)} (at most ${MAX_FILE_BYTES / 1024} KB), and line ${line} alone is ` +
-      `${longest.length.toLocaleString('en')} characters (a value is at most ${MAX_VALUE_CHARS.toLocaleString('en')}): was something pasted by mistake?`,
+    file, line: longestLine, key: keyAt(before + head, before.length),
+    message: `the file is ${megabytes(bytes)} (at most ${MAX_FILE_BYTES / 1024} KB), and line ${longestLine} alone is ` +
+      `${megabytes(longest.length)} (a value is at most ${MAX_VALUE_CHARS.toLocaleString('en')} characters): was something pasted by mistake?`,
   };
 }
 

@@ -27,7 +27,7 @@ t.test('a 4 MB value is refused at once, naming its line, its key and the limits
     t.equal(r.config, undefined);
     t.equal(r.problems.length, 1, key);
     t.match(r.problems[0], { line: 2, key });
-    t.match(r.problems[0].message, /the file is \d\.\d MB \(at most 64 KB\), and line 2 alone is [\d,]+ characters \(a value is at most 4,096\)/);
+    t.match(r.problems[0].message, /the file is \d\.\d MB \(at most 64 KB\), and line 2 alone is \d\.\d MB \(a value is at most 4,096 characters\)/);
     t.ok(r.ms < FAST_MS, `${key}: refused in ${Math.round(r.ms)} ms`);
   }
 });

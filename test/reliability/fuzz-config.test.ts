@@ -148,6 +148,7 @@ await t.test('loadConfig never throws, explains every problem, writes nothing', 
   const path = join(dir, 'config.yaml');
   let valid = 0;
   const kinds = new Map<string, number>();
+  let slowest = { ms: 0, bytes: 0 };
   const result = fc.check(fc.property(documents, (doc) => {
     figures.inputs_tried++;
     writeFileSync(path, doc);
@@ -160,6 +161,7 @@ await t.test('loadConfig never throws, explains every problem, writes nothing', 
       throw new Error(`loadConfig threw: ${(err as Error).stack?.split('\n').slice(0, 4).join(' | ')}`);
     }
     const took = performance.now() - started;
+    if (took > slowest.ms) slowest = { ms: took, bytes: doc.length };
     if (took > 3_000) throw new Error(`loadConfig took ${Math.round(took)} ms`);
     if (outcome.config) {
       valid++;
@@ -183,7 +185,8 @@ await t.test('loadConfig never throws, explains every problem, writes nothing', 
     if (existsSync(STATE)) throw new Error('loading created the state directory');
     if (readdirSync(dir).length !== 1) throw new Error(`loading wrote files: ${readdirSync(dir).join(', ')}`);
   }), { seed: SEED, numRuns: RUNS, endOnFailure: true });
-  t.comment(`fast-check seed=${result.seed} runs=${result.numRuns}; ${valid} documents were valid configs; ${kinds.size} kinds of problem seen`);
+  t.comment(`fast-check seed=${result.seed} runs=${result.numRuns}; ${valid} documents were valid configs; ${kinds.size} kinds of problem seen; ` +
+    `slowest load ${Math.round(slowest.ms)} ms (a document of ${slowest.bytes.toLocaleString('en')} characters)`);
   if (result.failed) {
     t.fail(`counterexample (replay: VOICEWIPE_RELIABILITY_SEED=${SEED}, path ${result.counterexamplePath}): ` +
       `${JSON.stringify(result.counterexample)?.slice(0, 600)}\n${String(result.errorInstance).slice(0, 800)}`);
