@@ -4,11 +4,10 @@
 // every Chromium whose profile is under its own <state_dir>/browser-profiles and whose voicewipe is gone, then
 // wipes the signed-in state the profiles kept. Nothing else is touched: other state directories' browsers, a
 // `voicewipe login` window still in use, processes that are not Chromium.
-import { readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { sleep } from '../async.ts';
 import { alive, killTree, processTree, startTime } from './processes.ts';
-import { OWNER_ENV, forgetSignedInState } from './person.ts';
 
 /** How long Chromium gets to save its profile and exit on SIGTERM before the rest is killed. */
 const TERM_GRACE_MS = 3_000;
@@ -88,12 +87,15 @@ export function findSignInBrowsers(stateDir: string): LeftoverBrowser[] {
   return found;
 }
 
-/** Ends leftover sign-in browsers (SIGTERM to the group, SIGKILL after a bound) and wipes stale profiles. */
-export async function sweepSignInBrowsers(stateDir: string): Promise<Leftovers> {
+/** Ends leftover sign-in browsers (SIGTERM to the group, SIGKILL after a bound) and wipes stale profiles;
+ *  with `onlyProfile`, those of that one profile (a sign-in about to start in it). */
+export async function sweepSignInBrowsers(stateDir: string, onlyProfile?: string): Promise<Leftovers> {
   const result: Leftovers = { ended: 0, wiped: 0, inUse: 0 };
   const keep = new Set<string>();
   const ending: number[] = [];
+  const only = onlyProfile === undefined ? undefined : spellings(onlyProfile);
   for (const browser of findSignInBrowsers(stateDir)) {
+    if (only && !spellings(browser.profile).some((p) => only.includes(p))) continue;
     if (ownerRunning(browser.pid)) { result.inUse++; for (const p of spellings(browser.profile)) keep.add(p); continue; }
     ending.push(browser.pid);
   }
@@ -116,7 +118,7 @@ export async function sweepSignInBrowsers(stateDir: string): Promise<Leftovers> 
   let profiles: string[] = [];
   try { profiles = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(root, e.name)); } catch { /* none yet */ }
   for (const dir of profiles) {
-    if (spellings(dir).some((p) => keep.has(p))) continue;
+    if (spellings(dir).some((p) => keep.has(p)) || (only && !spellings(dir).some((p) => only.includes(p)))) continue;
     if (forgetSignedInState(dir)) result.wiped++;
     // A killed Chromium leaves its profile lock behind; with a reused pid the next one could think it taken.
     for (const lock of ['SingletonLock', 'SingletonSocket', 'SingletonCookie', 'DevToolsActivePort']) rmSync(join(dir, lock), { force: true });
@@ -129,4 +131,25 @@ export function describeLeftovers(l: Leftovers): string | undefined {
   const browsers = `${l.ended} sign-in browser${l.ended === 1 ? '' : 's'}`;
   const profiles = `${l.wiped} profile${l.wiped === 1 ? '' : 's'}`;
   return `left by an earlier voicewipe that did not shut down: ended ${browsers}, wiped the signed-in state of ${profiles}`;
+}
+
+/** The signed-in state lives encrypted in the vault; the profile keeps no copy of it on disk (Chromium's
+ *  cookie store is only obfuscated with --password-store=basic). Preferences and the like stay. True when
+ *  there was something to forget. */
+export function forgetSignedInState(dir: string): boolean {
+  let found = false;
+  for (const name of ['Cookies', 'Cookies-journal', 'Local Storage', 'Session Storage', 'IndexedDB', 'Service Worker', 'Login Data', 'Login Data-journal', 'Web Data', 'Web Data-journal']) {
+    const path = join(dir, 'Default', name);
+    if (existsSync(path)) found = true;
+    rmSync(path, { recursive: true, force: true });
+  }
+  return found;
+}
+
+/** Set in the sign-in browser's environment: which voicewipe process (pid:start time) started it, so that a
+ *  daemon starting later (or the next sign-in of the account) ends it only once that process is gone. */
+export const OWNER_ENV = 'VOICEWIPE_SIGNIN_OWNER';
+
+export function ownerMark(pid = process.pid): string {
+  return `${pid}:${startTime(pid) ?? '?'}`;
 }

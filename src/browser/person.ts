@@ -12,7 +12,8 @@ import { sleep } from '../async.ts';
 import type { BrowserConfig } from '../config/types.ts';
 import { findChromium } from './chromium.ts';
 import { applyIdentity, identityFor } from './identity.ts';
-import { alive, killTree, processTree, startTime } from './processes.ts';
+import { OWNER_ENV, forgetSignedInState, ownerMark, sweepSignInBrowsers } from './leftovers.ts';
+import { alive, killTree, processTree } from './processes.ts';
 
 /** Only the quieting switches of CHROMIUM_ARGS: the memory savers there (no zygote, one renderer, no site
  *  isolation) would weaken the browser in which a person types a password. */
@@ -84,6 +85,8 @@ async function start(binary: string, args: string[], dir: string): Promise<{ pid
 export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrowserOptions): Promise<PersonBrowser> {
   const binary = findChromium(config.executable_path, 'chromium');
   const dir = profileDir(opts.stateDir, opts.accountId);
+  // A browser left in this profile by a voicewipe that was killed holds its lock: the new one would not start.
+  await sweepSignInBrowsers(opts.stateDir, dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const { chromium } = await import('playwright-core');
@@ -149,27 +152,6 @@ export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrows
     await close();
     throw err;
   }
-}
-
-/** The signed-in state lives encrypted in the vault; the profile keeps no copy of it on disk (Chromium's
- *  cookie store is only obfuscated with --password-store=basic). Preferences and the like stay. True when
- *  there was something to forget. */
-export function forgetSignedInState(dir: string): boolean {
-  let found = false;
-  for (const name of ['Cookies', 'Cookies-journal', 'Local Storage', 'Session Storage', 'IndexedDB', 'Service Worker', 'Login Data', 'Login Data-journal', 'Web Data', 'Web Data-journal']) {
-    const path = join(dir, 'Default', name);
-    if (existsSync(path)) found = true;
-    rmSync(path, { recursive: true, force: true });
-  }
-  return found;
-}
-
-/** Set in the sign-in browser's environment: which voicewipe process (pid:start time) started it, so that a
- *  daemon starting later ends it only once that process is gone (leftovers.ts). */
-export const OWNER_ENV = 'VOICEWIPE_SIGNIN_OWNER';
-
-export function ownerMark(pid = process.pid): string {
-  return `${pid}:${startTime(pid) ?? '?'}`;
 }
 
 export function allowed(url: string, origins: string[]): boolean {

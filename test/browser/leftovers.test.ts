@@ -9,15 +9,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../../src/browser/chromium.ts';
-import { isSignInProfile } from '../../src/browser/leftovers.ts';
-import { OWNER_ENV, ownerMark, profileDir } from '../../src/browser/person.ts';
+import { OWNER_ENV, isSignInProfile, ownerMark, sweepSignInBrowsers } from '../../src/browser/leftovers.ts';
+import { profileDir } from '../../src/browser/person.ts';
 import { alive, killTree, processTree } from '../../src/browser/processes.ts';
 import { sleep } from '../../src/async.ts';
 import { spawnDaemon } from '../helpers/daemon.ts';
 import type { DaemonProcess } from '../helpers/daemon.ts';
 import { freePort } from '../helpers/net.ts';
 
-const PERSON_TS = new URL('../../src/browser/person.ts', import.meta.url).pathname;
+const LEFTOVERS_TS = new URL('../../src/browser/leftovers.ts', import.meta.url).pathname;
 const MARKER = join('Default', 'IndexedDB', 'voicewipe-test-marker');
 
 function chromiumArgs(profile: string): string[] {
@@ -83,7 +83,7 @@ t.test('a daemon starting ends the sign-in browser a SIGKILLed one left, and onl
 
   // The old daemon: starts the browser as person.ts does (detached, its owner mark in the environment), then is SIGKILLed.
   const script = `import { spawn } from 'node:child_process';
-    import { OWNER_ENV, ownerMark } from ${JSON.stringify(PERSON_TS)};
+    import { OWNER_ENV, ownerMark } from ${JSON.stringify(LEFTOVERS_TS)};
     const c = spawn(process.argv[1], process.argv.slice(2), { detached: true, stdio: 'ignore', env: { ...process.env, [OWNER_ENV]: ownerMark() } });
     c.unref(); process.stdout.write(c.pid + '\\n'); setInterval(() => {}, 1000);`;
   const oldDaemon: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', script, findChromium().path, ...chromiumArgs(orphanProfile)],
@@ -133,4 +133,22 @@ t.test('nothing left: the daemon starts without a word about sign-in browsers', 
   t.notMatch(daemon.output(), /sign-in browser/);
   daemon.child.kill('SIGTERM');
   t.match(await daemon.exited, { code: 0 });
+});
+
+t.test('before a sign-in: only the leftover browser of that account\'s profile is ended', async (t) => {
+  const state = join(t.testdir(), 'state');
+  const kitchen = makeProfile(profileDir(state, 'kitchen'));
+  const office = makeProfile(profileDir(state, 'office'));
+  // Both left by a voicewipe that is gone: their owner mark names this pid with another start time (a reused pid).
+  const gone = { [OWNER_ENV]: `${process.pid}:0` };
+  const kitchenBrowser = await detachedChromium(t, kitchen, gone);
+  const kitchenTree = processTree(kitchenBrowser);
+  const officeBrowser = await detachedChromium(t, office, gone);
+  t.match(await sweepSignInBrowsers(state, kitchen), { ended: 1, wiped: 1, inUse: 0 });
+  t.ok(kitchenTree.every((pid) => !alive(pid)), 'the kitchen profile\'s browser is gone, helpers too');
+  t.notOk(existsSync(join(kitchen, MARKER)));
+  t.ok(alive(officeBrowser), 'the office profile\'s browser is another sign-in\'s business');
+  t.ok(existsSync(join(office, MARKER)));
+  t.match(await sweepSignInBrowsers(state), { ended: 1, wiped: 1 }, 'a start-up sweep takes the rest');
+  t.notOk(alive(officeBrowser));
 });
