@@ -2,8 +2,9 @@
 // cgroup would otherwise have ended them: the person's Chromium runs as an ordinary detached process
 // (person.ts) and outlives its parent, keeping the account's session in its profile. At start-up the daemon ends
 // every Chromium whose profile is under its own <state_dir>/browser-profiles and whose voicewipe is gone, then
-// wipes the signed-in state the profiles kept. Nothing else is touched: other state directories' browsers, a
-// `voicewipe login` window still in use, processes that are not Chromium.
+// wipes the signed-in state the profiles kept; a sign-in does the same for its own profile before it opens it.
+// Nothing else is touched: other state directories' browsers, a `voicewipe login` window still in use,
+// processes that are not Chromium. The profile's signed-in state is wiped here too when a sign-in closes.
 import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { sleep } from '../async.ts';
