@@ -11,6 +11,7 @@ import type { Logger } from './log.ts';
 import { SystemdNotifier } from './sd-notify.ts';
 import { secureStateDir } from './state-dir.ts';
 import { pruneEvidence } from './browser/evidence.ts';
+import { describeLeftovers, sweepSignInBrowsers } from './browser/leftovers.ts';
 import { dualProtocolServer, ensureCertificate, tlsEnabled } from './http/tls.ts';
 import type { MqttLink } from './mqtt/index.ts';
 
@@ -28,6 +29,7 @@ export const SHUTDOWN_DEADLINE_MS = 10_000;
 export async function startDaemon(config: Config, log: Logger, opts: ContextOptions = {}): Promise<Daemon> {
   const tightened = secureStateDir(config.state_dir);
   if (tightened.length > 0) log.warn({ paths: tightened }, 'state files were readable by others: made private (0600/0700)');
+  await endLeftoverSignInBrowsers(config.state_dir, log);
   // HTTPS unless bound to loopback only (http.tls): the certificate is made on the first start.
   const cert = tlsEnabled(config.http) ? await ensureCertificate(config.state_dir, config.http.allowed_hosts) : undefined;
   const context = createContext(config, log, opts);
@@ -80,6 +82,18 @@ export async function startDaemon(config: Config, log: Logger, opts: ContextOpti
       return closing;
     },
   };
+}
+
+/** A voicewipe killed outside systemd leaves the person's sign-in browser running with the session: end it. */
+async function endLeftoverSignInBrowsers(stateDir: string, log: Logger): Promise<void> {
+  try {
+    const leftovers = await sweepSignInBrowsers(stateDir);
+    const said = describeLeftovers(leftovers);
+    if (said) log.warn({ ended: leftovers.ended, wiped: leftovers.wiped, in_use: leftovers.inUse }, said);
+  } catch (err) {
+    // /proc unreadable (not Linux, a locked-down container): nothing to sweep, never a reason not to start.
+    log.warn({ err: (err as Error).message }, 'could not look for sign-in browsers left by an earlier voicewipe');
+  }
 }
 
 /** `voicewipe start`: runs until SIGTERM/SIGINT. Resolves with the process exit code. */

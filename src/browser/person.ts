@@ -8,10 +8,12 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import { sleep } from '../async.ts';
 import type { BrowserConfig } from '../config/types.ts';
 import { findChromium } from './chromium.ts';
 import { applyIdentity, identityFor } from './identity.ts';
-import { killTree, processTree } from './processes.ts';
+import { OWNER_ENV, forgetSignedInState, ownerMark, sweepSignInBrowsers } from './leftovers.ts';
+import { alive, killTree, processTree } from './processes.ts';
 
 /** Only the quieting switches of CHROMIUM_ARGS: the memory savers there (no zygote, one renderer, no site
  *  isolation) would weaken the browser in which a person types a password. */
@@ -63,14 +65,14 @@ async function waitForPort(dir: string, exited: () => boolean): Promise<number |
       const port = Number(readFileSync(file, 'utf8').split('\n')[0]);
       if (port > 0) return port;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   return undefined;
 }
 
 async function start(binary: string, args: string[], dir: string): Promise<{ pid: number; port: number } | undefined> {
   rmSync(join(dir, 'DevToolsActivePort'), { force: true });
-  const child = spawn(binary, args, { detached: true, stdio: 'ignore' });
+  const child = spawn(binary, args, { detached: true, stdio: 'ignore', env: { ...process.env, [OWNER_ENV]: ownerMark() } });
   let exited = false;
   child.once('exit', () => { exited = true; });
   child.once('error', () => { exited = true; });
@@ -83,6 +85,8 @@ async function start(binary: string, args: string[], dir: string): Promise<{ pid
 export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrowserOptions): Promise<PersonBrowser> {
   const binary = findChromium(config.executable_path, 'chromium');
   const dir = profileDir(opts.stateDir, opts.accountId);
+  // A browser left in this profile by a voicewipe that was killed holds its lock: the new one would not start.
+  await sweepSignInBrowsers(opts.stateDir, dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const { chromium } = await import('playwright-core');
@@ -113,10 +117,10 @@ export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrows
     await browser.close().catch(() => {});
     // Chromium saves its profile on SIGTERM; whatever is left after a few seconds is killed.
     try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
-    for (let i = 0; i < 30 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 30 && alive(pid); i++) await sleep(100);
     killTree(pid);
     // Its helper processes may still be writing into the profile: wipe it only once every one of them is gone.
-    for (let i = 0; i < 50 && tree.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && tree.some(alive); i++) await sleep(100);
     forgetSignedInState(dir);
   };
   try {
@@ -148,20 +152,6 @@ export async function openPersonBrowser(config: BrowserConfig, opts: PersonBrows
     await close();
     throw err;
   }
-}
-
-/** The signed-in state lives encrypted in the vault; the profile keeps no copy of it on disk (Chromium's
- *  cookie store is only obfuscated with --password-store=basic). Preferences and the like stay. */
-function forgetSignedInState(dir: string): void {
-  for (const name of ['Cookies', 'Cookies-journal', 'Local Storage', 'Session Storage', 'IndexedDB', 'Service Worker', 'Login Data', 'Login Data-journal', 'Web Data', 'Web Data-journal']) {
-    rmSync(join(dir, 'Default', name), { recursive: true, force: true });
-  }
-}
-
-/** Running (a zombie waiting to be reaped counts as gone: it writes nothing). */
-function alive(pid: number): boolean {
-  try { process.kill(pid, 0); } catch { return false; }
-  try { return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); } catch { return false; }
 }
 
 export function allowed(url: string, origins: string[]): boolean {

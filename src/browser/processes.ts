@@ -64,3 +64,21 @@ export function writeBytes(pid: number): number {
     return 0;
   }
 }
+
+/** Running (a zombie waiting to be reaped counts as gone: it writes nothing). */
+export function alive(pid: number): boolean {
+  try { process.kill(pid, 0); } catch { return false; }
+  try { return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); } catch { return false; }
+}
+
+/** When the process started (clock ticks since boot, /proc/<pid>/stat field 22), undefined when gone: with the
+ *  pid it names one process, not whichever later reuses the number. */
+export function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}

@@ -16,6 +16,7 @@ import {
   LOG_KEYS, LOG_LEVELS, MQTT_KEYS, MQTT_PROTOCOLS, PROVIDERS, SCHEDULE_KEYS, TLS_MODES, TOP_KEYS,
 } from './schema.ts';
 import { describeFsError, envReference, readSecretFile } from './secrets.ts';
+import { MAX_FILE_BYTES, MAX_READ_BYTES, fileTooBig, oversizedValues } from './size.ts';
 import type {
   AccountConfig, BrowserConfig, Config, ConfigProblem, HttpConfig, MqttConfig, ScheduleConfig,
 } from './types.ts';
@@ -30,6 +31,13 @@ export interface LoadResult {
 export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
   let source: string;
   try {
+    // Size first: a huge file (or a device, a pipe) given as the config must not be read, let alone parsed.
+    const stat = statSync(path);
+    if (!stat.isFile()) {
+      const what = stat.isDirectory() ? 'is a directory' : 'is not a regular file (a device or a pipe)';
+      return { problems: [{ file: path, key: '', message: `${what}; pass the path of config.yaml` }] };
+    }
+    if (stat.size > MAX_FILE_BYTES) return { problems: [fileTooBig(path, stat.size, stat.size <= MAX_READ_BYTES ? readFileSync(path) : undefined)] };
     source = readFileSync(path, 'utf8');
   } catch (error) {
     const message = (error as NodeJS.ErrnoException).code === 'ENOENT'
@@ -38,6 +46,8 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
     return { problems: [{ file: path, key: '', message }] };
   }
 
+  const oversized = oversizedValues(path, source, new LineCounter());
+  if (oversized.length > 0) return { problems: oversized };
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

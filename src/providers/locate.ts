@@ -2,6 +2,7 @@
 // first, then by role and accessible name, then by text. Which one matched is recorded as evidence, so a page
 // that only still works through a fallback shows up in the run's details before it breaks altogether.
 import type { Locator, Page } from 'playwright-core';
+import { sleep } from '../async.ts';
 import type { Observations } from './types.ts';
 
 export type Scope = Page | Locator;
@@ -47,6 +48,6 @@ export async function locate(scope: Scope, target: Target, timeoutMs: number, ob
   for (;;) {
     const found = await locateNow(scope, target, observations);
     if (found || Date.now() >= until) return found;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }

@@ -17,10 +17,9 @@ import type { Observations, Provider, ProviderSession } from '../providers/types
 import { VERSION } from '../version.ts';
 import { classify } from '../errors.ts';
 import { PurgeLocked, UnknownAccount } from '../errors.ts';
-import { bounded } from '../async.ts';
 import { takePurgeLock } from './lock.ts';
 import { cutoffFor } from './cutoff.ts';
-import { originFor } from './run.ts';
+import { openProviderSession } from './session.ts';
 import { EXIT } from './report.ts';
 
 /** A provider that can walk its flow without deleting. */
@@ -106,15 +105,11 @@ async function checkOne(deps: CheckDeps, browser: RunBrowser, account: AccountCo
     report.message = `the ${account.provider} provider has no site check in this version`;
     return report;
   }
-  const stepTimeoutMs = config.browser.step_timeout_seconds * 1000;
-  const context = await browser.newContext({ storageState: vault.load(account.id).state, stepTimeoutMs, timezoneId: config.timezone });
-  const page = await context.newPage();
-  const session: ProviderSession = {
-    account, origin: originFor(account, provider), context, page, log: deps.log.child({ account: account.id, check: 'site' }), observations,
-    signal: new AbortController().signal, now,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    step: (what, fn, timeoutMs = stepTimeoutMs) => bounded(what, fn, timeoutMs),
-  };
+  const opened = await openProviderSession(browser, {
+    config, account, provider, storageState: vault.load(account.id).state, log: deps.log.child({ account: account.id, check: 'site' }), observations, now,
+  });
+  const { session } = opened;
+  const { context, page } = session;
   try {
     await provider.signIn(session);
     vault.save(account.id, await context.storageState() as never);
@@ -135,8 +130,11 @@ async function checkOne(deps: CheckDeps, browser: RunBrowser, account: AccountCo
   if (report.locators.some((l) => l.matched === 'none')) report.ok = false;
   const secrets = [account.password, account.totp_secret].filter((s): s is string => Boolean(s));
   try { for (const c of await context.cookies()) secrets.push(c.value); } catch { /* browser gone */ }
-  report.bundle_dir = await writeBundle(config.state_dir, report, page, secrets);
-  await context.close().catch(() => {});
+  try {
+    report.bundle_dir = await writeBundle(config.state_dir, report, page, secrets);
+  } finally {
+    await opened.close();
+  }
   return report;
 }
 

@@ -6,11 +6,10 @@ import type { Logger } from '../log.ts';
 import type { RunBrowser } from '../browser/launch.ts';
 import { captureEvidence } from '../browser/evidence.ts';
 import type { SessionVault } from '../browser/vault.ts';
-import { localeFor } from '../browser/identity.ts';
 import { SignInKeeper } from '../signin/keeper.ts';
 import { SignInRecords } from '../signin/record.ts';
 import type { Inventory, Observations, Provider, ProviderSession } from '../providers/types.ts';
-import { bounded, sleep, withDeadline } from '../async.ts';
+import { sleep, withDeadline } from '../async.ts';
 import { cutoffFor } from './cutoff.ts';
 import { NEEDS_PERSON, PAUSES, PurgeError, RETRYABLE, RunBusy, UnknownAccount, classify } from '../errors.ts';
 import type { AccountResult, Phase, PurgeEvents, RunStatus, Trigger } from './events.ts';
@@ -18,11 +17,13 @@ import { takePurgeLock } from './lock.ts';
 import { redactUrls } from './redact.ts';
 import type { Recorder } from './recorder.ts';
 import { lostKept, describeLost } from './survivors.ts';
+import { openProviderSession } from './session.ts';
 
 export { DAY_MS, cutoffFor } from './cutoff.ts';
+/** Kept here too: other modules have long imported it from the runner. */
+export { originFor } from './session.ts';
 /** Bounds on the clean-up after a failure, so a wedged page cannot hold the run. */
 const EVIDENCE_DEADLINE_MS = 20_000;
-const CLOSE_DEADLINE_MS = 10_000;
 /** Google: "pending items that stay listed for more than a day and a half have not been deleted". */
 export const PENDING_LIMIT_MS = 36 * 3_600_000;
 
@@ -63,13 +64,6 @@ export interface RunnerDeps {
   launch: (config: Config['browser']) => Promise<RunBrowser>;
   now?: () => number;
   options?: RunnerOptions;
-}
-
-
-
-/** The vendor origin of an account: `base_url` when set (simulator, odd marketplaces), else the provider's. */
-export function originFor(account: AccountConfig, provider: Provider): string {
-  return account.base_url ? new URL(account.base_url).origin : provider.origin(account);
 }
 
 export class PurgeRunner {
@@ -314,15 +308,9 @@ export class PurgeRunner {
       }
     }
     const browser = browserHolder.current;
-    const stepTimeoutMs = config.browser.step_timeout_seconds * 1000;
-    const context = await browser.newContext({ storageState: saved.state, stepTimeoutMs, timezoneId: config.timezone, locale: localeFor(account) });
-    const page = await context.newPage();
-    const session: ProviderSession = {
-      account, origin: originFor(account, provider), context, page, log, observations, signal,
-      now: this.now,
-      sleep: (ms) => sleep(ms, signal),
-      step: (what, fn, timeoutMs = stepTimeoutMs) => bounded(what, fn, timeoutMs, signal),
-    };
+    const opened = await openProviderSession(browser, { config, account, provider, storageState: saved.state, log, observations, signal, now: this.now });
+    const { session } = opened;
+    const { context, page } = session;
     let signedIn = false;
     try {
       phase('signing_in');
@@ -387,7 +375,7 @@ export class PurgeRunner {
       }
       throw failure;
     } finally {
-      await withDeadline(context.close(), CLOSE_DEADLINE_MS, () => browser.kill()).catch(() => {});
+      await opened.close();
     }
   }
 

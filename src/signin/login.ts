@@ -2,12 +2,13 @@
 // this machine's display (a Pi with a screen, or `ssh -X`): an ordinary Chromium process (browser/person.ts),
 // Amazon's through the Alexa app's sign-in that registers voicewipe as a device (person-flow.ts). The session
 // goes to the vault when the provider recognises the signed-in page.
+import { sleep } from '../async.ts';
 import type { Config } from '../config/types.ts';
 import { localeFor } from '../browser/identity.ts';
 import { openPersonBrowser } from '../browser/person.ts';
 import { SessionVault } from '../browser/vault.ts';
 import { PROVIDERS } from '../providers/index.ts';
-import { originFor } from '../purge/run.ts';
+import { originFor } from '../purge/session.ts';
 import { signInOrigins, startPersonFlow } from './person-flow.ts';
 import { SignInRecords } from './record.ts';
 
@@ -53,7 +54,7 @@ export async function loginWithWindow(config: Config, accountId: string, out: No
         out.write(`Signed in: the session of ${account.id} is saved (encrypted) for the nightly purges.\n`);
         return 0;
       }
-      await new Promise((r) => setTimeout(r, 1_000));
+      await sleep(1_000);
     }
     out.write('Signing in did not finish within 10 minutes.\n');
     return 1;

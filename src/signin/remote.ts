@@ -14,7 +14,7 @@ import type { PersonBrowser, PersonBrowserOptions } from '../browser/person.ts';
 import type { SessionVault } from '../browser/vault.ts';
 import type { Logger } from '../log.ts';
 import type { Provider } from '../providers/types.ts';
-import { originFor } from '../purge/run.ts';
+import { originFor } from '../purge/session.ts';
 import { signInOrigins, startPersonFlow } from './person-flow.ts';
 import { SignInRecords } from './record.ts';
 
