@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionVault } from '../src/browser/vault.ts';
 import { Worker } from 'node:worker_threads';
-import { cutoffFor } from '../src/purge/run.ts';
+import { cutoffFor } from '../src/purge/cutoff.ts';
 import type { RunSummary } from '../src/purge/run.ts';
 import { writeSimConfig } from '../sim/config.ts';
 import { startSimulator } from '../sim/server.ts';

@@ -1,5 +1,5 @@
 // How exposed the service is under its unit's sandbox: `systemd-analyze security --offline=yes`, 0 (locked
-// down) to 10 (unprotected). test/install/systemd.test.ts holds it to ≤ 2.5.
+// down) to 10 (unprotected). test/install/systemd.test.ts holds it to ≤ 2.0 (1.9 with the README's drop-in for Chromium's sandbox).
 import { execFile } from 'node:child_process';
 
 const UNIT = new URL('../systemd/voicewipe.service', import.meta.url).pathname;

@@ -19,9 +19,6 @@ import type { Recorder } from './recorder.ts';
 import { lostKept, describeLost } from './survivors.ts';
 import { openProviderSession } from './session.ts';
 
-export { DAY_MS, cutoffFor } from './cutoff.ts';
-/** Kept here too: other modules have long imported it from the runner. */
-export { originFor } from './session.ts';
 /** Bounds on the clean-up after a failure, so a wedged page cannot hold the run. */
 const EVIDENCE_DEADLINE_MS = 20_000;
 /** Google: "pending items that stay listed for more than a day and a half have not been deleted". */

@@ -16,7 +16,7 @@ import { createLogger } from '../../src/log.ts';
 import type { Logger } from '../../src/log.ts';
 import type { ErrorKind } from '../../src/errors.ts';
 import type { AccountResult } from '../../src/purge/events.ts';
-import { DAY_MS } from '../../src/purge/run.ts';
+import { DAY_MS } from '../../src/purge/cutoff.ts';
 import { TEST_RUNNER } from '../helpers/purge.ts';
 
 export interface ConfigOptions {

@@ -5,7 +5,7 @@ import t from 'tap';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { cutoffFor } from '../../src/purge/run.ts';
+import { cutoffFor } from '../../src/purge/cutoff.ts';
 import { waitFor } from '../helpers/daemon.ts';
 import { pageBrowser, simAccount, simDaemon, testSimulator } from '../helpers/sim-daemon.ts';
 import { quietLogger, simConfig } from './env.ts';

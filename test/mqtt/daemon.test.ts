@@ -3,7 +3,7 @@
 // broker itself restarts (without the will's author noticing); the purge completes, and once the daemon is
 // back the broker holds the truth.
 import t from 'tap';
-import { cutoffFor } from '../../src/purge/run.ts';
+import { cutoffFor } from '../../src/purge/cutoff.ts';
 import { startBroker, watch } from '../helpers/mosquitto.ts';
 import { loadSimConfig } from '../helpers/purge.ts';
 import { simAccount, simDaemon, testSimulator } from '../helpers/sim-daemon.ts';

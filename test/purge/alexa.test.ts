@@ -4,7 +4,7 @@ import { existsSync, readdirSync, } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../../sim/server.ts';
 import { readEvidence } from '../../src/browser/evidence.ts';
-import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
+import { DAY_MS, cutoffFor } from '../../src/purge/cutoff.ts';
 import { purgeEnv } from '../helpers/purge.ts';
 
 // Six real purges in Chromium: generous for a loaded machine.

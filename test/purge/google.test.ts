@@ -1,7 +1,7 @@
 // The Google Assistant/Gemini purge end to end: real Chromium against the simulated My Activity.
 import t from 'tap';
 import { startSimulator } from '../../sim/server.ts';
-import { cutoffFor } from '../../src/purge/run.ts';
+import { cutoffFor } from '../../src/purge/cutoff.ts';
 import { personSignsInToGoogle } from '../helpers/google-signin.ts';
 import { purgeEnv } from '../helpers/purge.ts';
 

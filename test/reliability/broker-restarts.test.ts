@@ -2,7 +2,7 @@
 // the purge is never held up or broken, the link comes back after each restart, and once the purge is over
 // the broker's retained states tell the truth.
 import t from 'tap';
-import { cutoffFor } from '../../src/purge/run.ts';
+import { cutoffFor } from '../../src/purge/cutoff.ts';
 import { captureLog, until } from '../mqtt/env.ts';
 import { startBroker, watch } from '../helpers/mosquitto.ts';
 import { loadSimConfig } from '../helpers/purge.ts';

@@ -8,7 +8,7 @@ import { startSimulator } from '../../sim/server.ts';
 import type { SimFaults } from '../../sim/server.ts';
 import type { ErrorKind } from '../../src/errors.ts';
 import type { RunnerOptions } from '../../src/purge/run.ts';
-import { cutoffFor } from '../../src/purge/run.ts';
+import { cutoffFor } from '../../src/purge/cutoff.ts';
 import { personSignsInToGoogle } from '../helpers/google-signin.ts';
 import { purgeEnv } from '../helpers/purge.ts';
 import { Figures, FULL } from '../helpers/reliability.ts';

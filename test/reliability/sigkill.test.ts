@@ -7,7 +7,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/open.ts';
-import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
+import { DAY_MS, cutoffFor } from '../../src/purge/cutoff.ts';
 import { writeSimConfig } from '../../sim/config.ts';
 import { spawnDaemon, waitFor } from '../helpers/daemon.ts';
 import type { DaemonProcess } from '../helpers/daemon.ts';

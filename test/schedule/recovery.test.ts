@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../../src/db/open.ts';
-import { DAY_MS, cutoffFor } from '../../src/purge/run.ts';
+import { DAY_MS, cutoffFor } from '../../src/purge/cutoff.ts';
 import { writeSimConfig } from '../../sim/config.ts';
 import { startSimulator } from '../../sim/server.ts';
 import { spawnDaemon, waitFor } from '../helpers/daemon.ts';

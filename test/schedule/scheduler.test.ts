@@ -4,7 +4,7 @@ import t from 'tap';
 import { Writable } from 'node:stream';
 import { openDatabase } from '../../src/db/open.ts';
 import { createLogger } from '../../src/log.ts';
-import { DAY_MS } from '../../src/purge/run.ts';
+import { DAY_MS } from '../../src/purge/cutoff.ts';
 import { Scheduler } from '../../src/schedule/index.ts';
 import { startSimulator } from '../../sim/server.ts';
 import { purgeEnv } from '../helpers/purge.ts';

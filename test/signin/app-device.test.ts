@@ -12,7 +12,7 @@ import { createLogger } from '../../src/log.ts';
 import { PROVIDERS } from '../../src/providers/index.ts';
 import { SignInRecords } from '../../src/signin/record.ts';
 import { RemoteSignIns } from '../../src/signin/remote.ts';
-import { DAY_MS } from '../../src/purge/run.ts';
+import { DAY_MS } from '../../src/purge/cutoff.ts';
 import { registerOverHttp } from '../helpers/app-device.ts';
 import { purgeEnv } from '../helpers/purge.ts';
 import { simAccount, testSimulator } from '../helpers/sim-daemon.ts';

@@ -1,7 +1,7 @@
 // Sessions kept fresh: an Amazon web session is renewed with the password shortly before its ~14 days are up,
 // and how each account signs in, and when it was last renewed, is recorded for the status API.
 import t from 'tap';
-import { DAY_MS } from '../../src/purge/run.ts';
+import { DAY_MS } from '../../src/purge/cutoff.ts';
 import { signInStatus } from '../../src/signin/record.ts';
 import { purgeEnv } from '../helpers/purge.ts';
 import { simAccount, testSimulator } from '../helpers/sim-daemon.ts';
