@@ -10,9 +10,10 @@ import { locate } from '../locate.ts';
 import type { Candidate, Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';
 import { planRange } from './dates.ts';
-import { applyFilter, lastWord, must } from './filter.ts';
-import type { Applied, Intended } from './filter.ts';
-import { HISTORY_START } from './history.ts';
+import { applyFilter, lastWord, must, readBackSet, setFilter } from './filter.ts';
+import type { Applied, FilterSet, FilterTarget, Intended } from './filter.ts';
+import { HISTORY_START, listRecords } from './history.ts';
+import type { ListEndpoint } from './history.ts';
 import { ANY_RECORD, HISTORY } from './selectors.ts';
 import { isDeleteResponse } from './watch.ts';
 import type { PageWatch } from './watch.ts';
@@ -57,11 +58,71 @@ export async function intendedFor(s: ProviderSession, plan: DeletePlan): Promise
   return { ...base, range: await planRange(s.page, plan.cutoff, oldest) };
 }
 
-export async function deleteThroughPage(s: ProviderSession, watch: PageWatch, plan: DeletePlan, onProgress: (deleted: number) => void): Promise<void> {
+/** The filter set while the count ran, or why it could not be set. */
+export interface Prepared { target: FilterTarget; set?: FilterSet; error?: unknown }
+
+/** Bisection steps to find the oldest recording: 2014 → today in hours is under 2^17. */
+const OLDEST_STEPS = 24;
+
+/** The oldest recording before the cut-off, found by halving the range (lists are newest first): a list call
+ *  that holds its whole range (no cursor) gives it exactly. Undefined when there is none or it was not found. */
+async function oldestBefore(s: ProviderSession, endpoint: ListEndpoint, cutoff: number): Promise<number | undefined> {
+  let [lo, hi] = [HISTORY_START, cutoff - 1];
+  let look = await listRecords(s, endpoint, lo, hi, 5_000, true);
+  for (let step = 0; step < OLDEST_STEPS; step++) {
+    if (look.records.size === 0) return undefined;
+    if (look.complete) return Math.min(...look.records.values());
+    const mid = Math.floor((lo + hi) / 2);
+    const older = await listRecords(s, endpoint, lo, mid, 5_000, true);
+    if (older.records.size > 0) { hi = mid; look = older; } else { lo = mid + 1; look = await listRecords(s, endpoint, lo, hi, 5_000, true); }
+  }
+  return undefined;
+}
+
+/** Sets the delete's filter while the count runs: All History, or the oldest recording's day (found in a few
+ *  list calls) to the day before the cut-off's day. Proves nothing and deletes nothing: the read-back waits for
+ *  the count. Never throws: a filter the page would not take is kept for the delete to report; an oldest day
+ *  not found leaves the filter to the delete, set as before. */
+export async function prepareFilter(s: ProviderSession, watch: PageWatch, endpoint: ListEndpoint, cutoff: number,
+  everything: boolean): Promise<Prepared | undefined> {
+  const started = performance.now();
+  let target: FilterTarget = { all: true };
+  try {
+    if (!everything) {
+      const oldest = await oldestBefore(s, endpoint, cutoff).catch(() => undefined);
+      if (oldest === undefined) return undefined;
+      target = { range: await planRange(s.page, cutoff, oldest) };
+    }
+    return { target, set: await setFilter(s, watch, target) };
+  } catch (err) {
+    return { target, error: err };
+  } finally {
+    s.observations.timings.filter_during_count = Math.round(performance.now() - started);
+  }
+}
+
+/** The prepared filter serves the intended one when it deletes the same days: All History for All History, or a
+ *  range ending on the same day that starts no later (no recording is older than the oldest counted). */
+function serves(prepared: FilterTarget, want: Intended): boolean {
+  if (want.all || prepared.all) return Boolean(want.all && prepared.all);
+  const [p, w] = [prepared.range!, want.range!];
+  return p.cutoffDayStart === w.cutoffDayStart && p.lastDayStart === w.lastDayStart && p.firstDayStart <= w.firstDayStart;
+}
+
+export async function deleteThroughPage(s: ProviderSession, watch: PageWatch, plan: DeletePlan, onProgress: (deleted: number) => void,
+  prepared?: Prepared): Promise<void> {
   const started = performance.now();
   try {
-    const want = await intendedFor(s, plan);
-    let applied = await applyFilter(s, watch, want);
+    let want = await intendedFor(s, plan);
+    // A filter that could not be set while counting is the page's answer: it is not tried a second time.
+    if (prepared?.error) throw prepared.error;
+    let applied: Applied;
+    if (prepared?.set && serves(prepared.target, want)) {
+      want = { ...want, ...prepared.target };
+      applied = await readBackSet(s, watch, want, prepared.set);
+    } else {
+      applied = await applyFilter(s, watch, want);
+    }
     if (applied.rows === 0) {
       applied = await lastWord(s, watch, want, applied);
       if (applied.rows === 0) return;

@@ -191,9 +191,19 @@ async function setDay(s: ProviderSession, field: Locator, day: Day, what: string
   return value;
 }
 
+/** A filter set on the page, not yet read back: the list call it made (if any) and the dates typed. */
+export interface FilterSet { call: ListCall | undefined; typed: string[] }
+/** What a filter is set to: All History, or a range of whole days. Needs nothing the count finds. */
+export type FilterTarget = Pick<Intended, 'all' | 'range'>;
+
 /** Sets the date filter to the intended range and proves, before any delete, that the page now lists exactly
  *  that range. Throws page_changed with what was expected and what was seen otherwise. */
 export async function applyFilter(s: ProviderSession, watch: PageWatch, want: Intended): Promise<Applied> {
+  return readBackSet(s, watch, want, await setFilter(s, watch, want));
+}
+
+/** Sets the date filter and waits (bounded) for the list call it makes; proves nothing yet (readBackSet). */
+export async function setFilter(s: ProviderSession, watch: PageWatch, want: FilterTarget): Promise<FilterSet> {
   const before = watch.lastSeq;
   const typed: string[] = [];
   if (want.all) {
@@ -218,7 +228,13 @@ export async function applyFilter(s: ProviderSession, watch: PageWatch, want: In
       await s.sleep(100);
     }
   }
-  let call = await watch.waitFirstCall(before, FILTER_WAIT.listMs, true, s.sleep);
+  return { call: await watch.waitFirstCall(before, FILTER_WAIT.listMs, true, s.sleep), typed };
+}
+
+/** Reads a filter set by setFilter back against what was counted (the page's last word), or fails. */
+export async function readBackSet(s: ProviderSession, watch: PageWatch, want: Intended, set: FilterSet): Promise<Applied> {
+  let call = set.call;
+  const typed = set.typed;
   if (!call && want.all) {
     // All History may already be the page's filter, and a page need not list again for the same filter.
     const last = watch.lastFirstCall();

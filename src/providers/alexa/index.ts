@@ -4,7 +4,7 @@
 import { PurgeError } from '../../errors.ts';
 import type { Inventory, KeptList, Provider, ProviderSession } from '../types.ts';
 import { CHECKED_LOCATORS, checkSite, requestsSeen } from './check-site.ts';
-import { deleteThroughPage } from './delete.ts';
+import { deleteThroughPage, prepareFilter } from './delete.ts';
 import { HISTORY_START, LIST_LIMITS, listRecordRanges, listRecords } from './history.ts';
 import type { Listing } from './history.ts';
 import { ANY_RECORD, PATHS } from './selectors.ts';
@@ -54,6 +54,7 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
   async inventory(s, cutoff): Promise<Inventory> {
     const state = stateOf(s);
     state.kept = undefined;
+    state.prepared = undefined;
     const listing = await onHistory(s, async () => {
       await learnEndpoint(s, state);
       if (state.deleted) {
@@ -63,10 +64,17 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
         if (left.records.size === 0 && left.complete) state.kept = { cutoff, listing: await listKept(s, state, cutoff) };
         return left;
       }
-      // Counting: the range to delete and what the run keeps, listed at once (the survivor check's first look).
-      const [count, kept] = await listRecordRanges(s, state.endpoint, [[HISTORY_START, cutoff - 1], keptRange(s, cutoff)], LIST_LIMITS.countMs);
-      state.kept = { cutoff, listing: kept };
-      return count;
+      // Counting: the range to delete and what the run keeps, listed at once (the survivor check's first look),
+      // from Node, while the page sets the delete's filter (read back only once counted). Whatever happens to
+      // the count, the filter is waited for before going on: nothing acts on the page behind the run's back.
+      const preparing = prepareFilter(s, state.watch, state.endpoint, cutoff, s.account.keep_days === 0);
+      try {
+        const [count, kept] = await listRecordRanges(s, state.endpoint, [[HISTORY_START, cutoff - 1], keptRange(s, cutoff)], LIST_LIMITS.countMs);
+        state.kept = { cutoff, listing: kept };
+        return count;
+      } finally {
+        state.prepared = await preparing;
+      }
     });
     let oldest: number | null = null;
     let newest: number | null = null;
@@ -98,9 +106,11 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
     if (found.count === 0 && exact) return;
     state.kept = undefined;
     state.deleted = true;
+    const prepared = state.prepared;
+    state.prepared = undefined;
     await onHistory(s, () => deleteThroughPage(s, state.watch, {
       cutoff, everything: s.account.keep_days === 0, count: found.count, exact, oldest: found.oldest_at, newest: found.newest_at,
-    }, onProgress));
+    }, onProgress, prepared));
   },
 
   checkSite,

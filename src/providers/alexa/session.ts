@@ -2,6 +2,7 @@
 // own requests, and whether it already had to sign in again.
 import { PurgeError } from '../../errors.ts';
 import type { ProviderSession } from '../types.ts';
+import type { Prepared } from './delete.ts';
 import { SignedOut } from './history.ts';
 import type { ListEndpoint, Listing } from './history.ts';
 import { PATHS } from './selectors.ts';
@@ -15,6 +16,8 @@ export interface AlexaSession {
   resignedIn: boolean;
   /** What the run keeps, listed alongside the count or the verification, for the next kept() call (once). */
   kept?: { cutoff: number; listing: Listing };
+  /** The delete's filter, set on the page while the count ran (once). */
+  prepared?: Prepared;
   /** A delete was sent: inventory() is now verifying. */
   deleted: boolean;
 }
