@@ -12,7 +12,7 @@ import type { ProviderSession } from '../types.ts';
 import { planRange } from './dates.ts';
 import { applyFilter, lastWord, must, readBackSet, setFilter } from './filter.ts';
 import type { Applied, FilterSet, FilterTarget, Intended } from './filter.ts';
-import { HISTORY_START, listRecords } from './history.ts';
+import { HISTORY_START, oldestIn } from './history.ts';
 import type { ListEndpoint } from './history.ts';
 import { ANY_RECORD, HISTORY } from './selectors.ts';
 import { isDeleteResponse } from './watch.ts';
@@ -61,24 +61,6 @@ export async function intendedFor(s: ProviderSession, plan: DeletePlan): Promise
 /** The filter set while the count ran, or why it could not be set. */
 export interface Prepared { target: FilterTarget; set?: FilterSet; error?: unknown }
 
-/** Bisection steps to find the oldest recording: 2014 → today in hours is under 2^17. */
-const OLDEST_STEPS = 24;
-
-/** The oldest recording before the cut-off, found by halving the range (lists are newest first): a list call
- *  that holds its whole range (no cursor) gives it exactly. Undefined when there is none or it was not found. */
-async function oldestBefore(s: ProviderSession, endpoint: ListEndpoint, cutoff: number): Promise<number | undefined> {
-  let [lo, hi] = [HISTORY_START, cutoff - 1];
-  let look = await listRecords(s, endpoint, lo, hi, 5_000, true);
-  for (let step = 0; step < OLDEST_STEPS; step++) {
-    if (look.records.size === 0) return undefined;
-    if (look.complete) return Math.min(...look.records.values());
-    const mid = Math.floor((lo + hi) / 2);
-    const older = await listRecords(s, endpoint, lo, mid, 5_000, true);
-    if (older.records.size > 0) { hi = mid; look = older; } else { lo = mid + 1; look = await listRecords(s, endpoint, lo, hi, 5_000, true); }
-  }
-  return undefined;
-}
-
 /** Sets the delete's filter while the count runs: All History, or the oldest recording's day (found in a few
  *  list calls) to the day before the cut-off's day. Proves nothing and deletes nothing: the read-back waits for
  *  the count. Never throws: a filter the page would not take is kept for the delete to report; an oldest day
@@ -89,7 +71,7 @@ export async function prepareFilter(s: ProviderSession, watch: PageWatch, endpoi
   let target: FilterTarget = { all: true };
   try {
     if (!everything) {
-      const oldest = await oldestBefore(s, endpoint, cutoff).catch(() => undefined);
+      const oldest = await oldestIn(s, endpoint, HISTORY_START, cutoff - 1).catch(() => undefined);
       if (oldest === undefined) return undefined;
       target = { range: await planRange(s.page, cutoff, oldest) };
     }

@@ -137,6 +137,44 @@ export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, st
  *  calls in flight (split-listing.ts); one listing per range. */
 export async function listRecordRanges(s: ProviderSession, endpoint: ListEndpoint, ranges: [number, number][],
   budgetMs: number, first = false): Promise<Listing[]> {
+  const fetchPage = await pageFetcher(s, endpoint);
+  if (first) {
+    const [start, end] = ranges[0];
+    const page = await fetchPage(start, end, null);
+    const records = new Map(page.records.filter(([, ts]) => ts >= start && ts <= end));
+    return [{ records, complete: !page.next, pages: 1, ...(page.next ? { stopped: 'one page only' } : {}) }];
+  }
+  const { listings, pages } = await listRanges(fetchPage, ranges, {
+    concurrency: LIST_LIMITS.concurrency, budgetMs, maxPages: LIST_LIMITS.maxPages, minSplitMs: LIST_LIMITS.minSplitMs,
+    check: () => { if (s.signal.aborted) throw new PurgeError('cancelled', 'the run was cancelled'); },
+  });
+  return listings.map((l) => ({ ...l, pages }));
+}
+
+/** Bisection steps to find the oldest recording: 2014 → today in hours is under 2^17. */
+const OLDEST_STEPS = 24;
+
+/** The oldest recording between start and end, found by halving the range (lists are newest first): a list
+ *  call that holds its whole range (no cursor) gives it exactly. One CSRF token and cookie read for all calls.
+ *  Undefined when there is none or it was not found within the steps. */
+export async function oldestIn(s: ProviderSession, endpoint: ListEndpoint, start: number, end: number): Promise<number | undefined> {
+  const fetchPage = await pageFetcher(s, endpoint);
+  const look = (a: number, b: number) => fetchPage(a, b, null);
+  let [lo, hi] = [start, end];
+  let page = await look(lo, hi);
+  for (let step = 0; step < OLDEST_STEPS && !s.signal.aborted; step++) {
+    const inRange = page.records.filter(([, ts]) => ts >= lo && ts <= hi);
+    if (inRange.length === 0) return undefined;
+    if (!page.next) return Math.min(...inRange.map(([, ts]) => ts));
+    const mid = Math.floor((lo + hi) / 2);
+    const older = await look(lo, mid);
+    if (older.records.some(([, ts]) => ts >= lo && ts <= mid)) { hi = mid; page = older; } else { lo = mid + 1; page = await look(lo, hi); }
+  }
+  return undefined;
+}
+
+/** One list call at a time, as the page makes it, through Node with the context's cookies (requests.ts). */
+async function pageFetcher(s: ProviderSession, endpoint: ListEndpoint): Promise<FetchPage> {
   const token = await pageCsrf(s.page);
   if (!token) throw new PurgeError('page_changed', 'the Review Voice History page has no CSRF token');
   const csrf = new Csrf(token);
@@ -163,15 +201,5 @@ export async function listRecordRanges(s: ProviderSession, endpoint: ListEndpoin
     if (answer.shapeError) throw new PurgeError('page_changed', `Amazon's list answer changed shape: ${answer.shapeError}`);
     return { records: answer.records!, next: answer.next ?? null };
   };
-  if (first) {
-    const [start, end] = ranges[0];
-    const page = await fetchPage(start, end, null);
-    const records = new Map(page.records.filter(([, ts]) => ts >= start && ts <= end));
-    return [{ records, complete: !page.next, pages: 1, ...(page.next ? { stopped: 'one page only' } : {}) }];
-  }
-  const { listings, pages } = await listRanges(fetchPage, ranges, {
-    concurrency: LIST_LIMITS.concurrency, budgetMs, maxPages: LIST_LIMITS.maxPages, minSplitMs: LIST_LIMITS.minSplitMs,
-    check: () => { if (s.signal.aborted) throw new PurgeError('cancelled', 'the run was cancelled'); },
-  });
-  return listings.map((l) => ({ ...l, pages }));
+  return fetchPage;
 }
