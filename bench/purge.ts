@@ -42,6 +42,10 @@ async function purgeProcess(config: string): Promise<Measured> {
   const writtenKb = Math.round([...written.values()].reduce((a, b) => a + b, 0) / 1024);
   // Who wrote what (the process's name and Chromium's --type), for finding where the bytes come from.
   const writers = [...written].filter(([, b]) => b > 0).map(([pid, b]) => `${names.get(pid)}: ${Math.round(b / 1024)} kB`).join(', ');
+  // Where the peak is (the CLI's Node, Chromium's browser, renderer, GPU…), for finding what to cut.
+  const by = new Map<string, number>();
+  for (const [p, mb] of sampled.peakBy) by.set(names.get(p) ?? String(p), (by.get(names.get(p) ?? String(p)) ?? 0) + mb);
+  process.stderr.write(`bench: peak PSS ${Math.round(peak)} MB = ${[...by].map(([n, mb]) => `${n} ${Math.round(mb)}`).join(', ')}\n`);
   return { summary: JSON.parse(out) as RunSummary, peakPssMb: Math.round(peak), wallMs: Math.round(performance.now() - started), writtenKb, writers };
 }
 

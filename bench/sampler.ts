@@ -17,15 +17,19 @@ function netWriteBytes(pid: number): number | undefined {
   }
 }
 
-export interface Sampled { peakPssMb: number; written: [number, number][]; names: [number, string][] }
+export interface Sampled { peakPssMb: number; written: [number, number][]; names: [number, string][]; peakBy: [number, number][] }
 
 const { pid } = workerData as { pid: number };
 let peak = 0;
+/** PSS of each process at the moment of the peak (which process holds it). */
+let peakBy: [number, number][] = [];
 const written = new Map<number, number>();
 const names = new Map<number, string>();
 const sample = () => {
   const tree = processTree(pid);
-  peak = Math.max(peak, tree.reduce((sum, p) => sum + pssMb(p), 0));
+  const each: [number, number][] = tree.map((p) => [p, pssMb(p)]);
+  const sum = each.reduce((a, [, mb]) => a + mb, 0);
+  if (sum > peak) { peak = sum; peakBy = each; }
   for (const p of tree) {
     const net = netWriteBytes(p);
     if (net !== undefined) written.set(p, net);
@@ -38,5 +42,5 @@ const timer = setInterval(sample, 100);
 parentPort!.on('message', () => {
   clearInterval(timer);
   sample();
-  parentPort!.postMessage({ peakPssMb: peak, written: [...written], names: [...names] } satisfies Sampled);
+  parentPort!.postMessage({ peakPssMb: peak, written: [...written], names: [...names], peakBy } satisfies Sampled);
 });
