@@ -26,6 +26,10 @@ export { sharedBrowser } from './shared-browser.ts';
  *  (the sampler covers each value first, then pairs of values; the pairs are the reliability suite's). */
 export const MATRIX_SAMPLE = 10;
 
+/** The sample in two halves, one per test file, so the two run side by side (tap runs two files at a time). */
+export function firstHalf<T>(cases: T[]): T[] { return cases.slice(0, Math.ceil(cases.length / 2)); }
+export function secondHalf<T>(cases: T[]): T[] { return cases.slice(Math.ceil(cases.length / 2)); }
+
 /** What a case shows, one `dimension=value` each: the page's form, where and when, the sign-in form. */
 export function valuesOf(c: VariantCase): string[] {
   const v = { ...DEFAULT_VARIANT, ...c.variant };

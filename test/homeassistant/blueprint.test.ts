@@ -10,6 +10,7 @@ const FILE = new URL('../../homeassistant/blueprints/automation/voicewipe/needs_
 const input: ScalarTag = { tag: '!input', resolve: (value: string) => ({ input: value }) };
 
 t.test('needs_you blueprint', async (t) => {
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed YAML document, read at the paths Home Assistant defines
   const doc = parse(readFileSync(FILE, 'utf8'), { customTags: [input] }) as Record<string, any>;
   t.match(doc.blueprint, { domain: 'automation', name: /voicewipe/ });
   const declared = Object.keys(doc.blueprint.input);

@@ -57,6 +57,7 @@ t.test('every discovery payload passes the Home Assistant rules; unique ids are 
 
 t.test('the validator itself catches what Home Assistant refuses', async (t) => {
   const good = JSON.parse(accountDiscovery(input, accounts[0]).payload);
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed discovery payload, changed at the paths each case names
   const bad = (mutate: (p: Record<string, any>) => void) => {
     const copy = structuredClone(good);
     mutate(copy);
