@@ -54,6 +54,7 @@ t.test('a visitor on a phone (public_status: true): each account\'s state, no co
   t.notMatch(await page.locator('body').innerText(), new RegExp(`\\b${total.toLocaleString('en-US')}\\b`), 'no lifetime total for a visitor');
   t.equal(await page.locator('#runs-body tr').count(), 0, 'no run history for a visitor');
   t.equal(await page.locator('.admin-only:visible').count(), 0, 'no admin buttons for a visitor');
+  t.equal(await page.locator('a[href="/metrics"]:visible').count(), 0, 'no metrics link for a visitor (the admin\'s only)');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   t.ok(overflow <= 0, `no sideways scrolling on a phone (${overflow}px)`);
   await page.screenshot({ path: join(shots, 'status-phone.png'), fullPage: true });
@@ -82,6 +83,7 @@ t.test('the admin signs in, reads a failed run, presses "Purge all now" and watc
   await page.keyboard.press('Enter');
   await page.waitForSelector('body.is-admin', { timeout: 5_000 });
   t.ok(await page.getByRole('button', { name: 'Purge all now' }).isVisible());
+  t.ok(await page.getByRole('link', { name: 'Prometheus metrics' }).isVisible(), 'the metrics link is the admin\'s');
   t.ok(await page.getByRole('button', { name: 'Purge Kitchen Echo now' }).isVisible(), 'a purge button per account');
   t.ok(await page.getByRole('button', { name: 'Check the page of Kitchen Echo' }).isVisible(), 'a page check per account');
   t.notOk(await page.locator('.card[data-account="nest"] .purge-one').isVisible(), 'none for an account switched off in the config');
