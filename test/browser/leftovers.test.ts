@@ -95,6 +95,8 @@ t.test('a daemon starting ends the sign-in browser a SIGKILLed one left, and onl
   });
   t.teardown(() => killTree(orphan));
   await until('the orphan browser start', () => existsSync(join(orphanProfile, 'DevToolsActivePort')));
+  // Chromium starts its helpers (GPU, network, renderer) around the time it listens for CDP, not always before.
+  await until('the orphan browser\'s helper processes', () => processTree(orphan).length > 1);
   const orphanTree = processTree(orphan);
   t.ok(orphanTree.length > 1, `the browser has helper processes (${orphanTree.length} in all)`);
   oldDaemon.kill('SIGKILL');

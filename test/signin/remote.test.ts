@@ -118,6 +118,8 @@ t.test('one sign-in at a time, keys limited, cancel closes the browser, idle sig
     config: env.config, vault: env.vault, log: createLogger({ level: 'fatal', destination: new Writable({ write(_c, _e, cb) { cb(); } }) }),
     providers: PROVIDERS, busy: () => false, onSignedIn: () => {}, limits: { checkMs: 100, idleMs: 500 },
   });
+  // The timed-out browser may still be closing when the test ends: its profile goes only once it is gone.
+  t.teardown(() => idle.closeAll());
   await idle.start('a');
   await waitFor('the idle timeout', () => idle.view('a')?.state === 'timed_out', 10_000);
   t.match(idle.view('a'), { state: 'timed_out', message: /nobody typed/ });
