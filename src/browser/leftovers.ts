@@ -92,6 +92,9 @@ export function findSignInBrowsers(stateDir: string): LeftoverBrowser[] {
  *  with `onlyProfile`, those of that one profile (a sign-in about to start in it). */
 export async function sweepSignInBrowsers(stateDir: string, onlyProfile?: string): Promise<Leftovers> {
   const result: Leftovers = { ended: 0, wiped: 0, inUse: 0 };
+  // Every sign-in browser's profile lives under this folder: without it there is nothing to look for in /proc,
+  // and most starts (no sign-in ever, or one that closed cleanly and left its folder) skip the process scan.
+  if (!existsSync(profilesRoot(stateDir))) return result;
   const keep = new Set<string>();
   const ending: number[] = [];
   const only = onlyProfile === undefined ? undefined : spellings(onlyProfile);

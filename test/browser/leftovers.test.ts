@@ -154,3 +154,9 @@ t.test('before a sign-in: only the leftover browser of that account\'s profile i
   t.match(await sweepSignInBrowsers(state), { ended: 1, wiped: 1 }, 'a start-up sweep takes the rest');
   t.notOk(alive(officeBrowser));
 });
+
+t.test('a state directory with no browser-profiles folder: nothing to end or wipe, no process scan needed', async (t) => {
+  const dir = t.testdir();
+  t.same(await sweepSignInBrowsers(dir), { ended: 0, wiped: 0, inUse: 0 });
+  t.notOk(existsSync(join(dir, 'browser-profiles')), 'and it makes none');
+});
