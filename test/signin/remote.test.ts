@@ -3,6 +3,9 @@
 // field's box), clicks there, types, and reads the captcha the way a person would (from the simulator).
 import t from 'tap';
 import type { Test } from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { createLogger } from '../../src/log.ts';
@@ -105,7 +108,11 @@ t.test('Amazon stuck on a captcha: the person solves it, the account becomes hea
 });
 
 t.test('one sign-in at a time, keys limited, cancel closes the browser, idle sign-ins time out', async (t) => {
-  const env = purgeEnv(t, sim, [{ sim: 'g', keep_days: 30 }, { sim: 'a', keep_days: 30 }]);
+  // Its own folder, removed with retries: a timed-out browser's last helper can still be writing into its
+  // profile for a moment after the test ends (tap's own folder removal gave up with ENOTEMPTY in CI).
+  const dir = mkdtempSync(join(tmpdir(), 'voicewipe-remote-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 }));
+  const env = purgeEnv(t, sim, [{ sim: 'g', keep_days: 30 }, { sim: 'a', keep_days: 30 }], {}, dir);
   const signIns = manager(t, env, [], []);
   await signIns.start('g');
   t.equal((await signIns.start('g')).state, 'waiting_for_person', 'starting again returns the open one');
