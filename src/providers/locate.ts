@@ -24,22 +24,14 @@ export const text = (t: string | RegExp): Candidate => ({ how: 'text', find: (s)
 
 /** The first candidate with a visible match right now, or undefined. Never waits. */
 export async function locateNow(scope: Scope, target: Target, observations?: Observations): Promise<Locator | undefined> {
-  // Most looks find nothing (polling for a menu, a calendar, an error): one round trip to the browser says so
-  // for every candidate at once; only a match is then attributed to its candidate, one by one.
-  const any = target.candidates.map((c) => c.find(scope)).reduce((a, b) => a.or(b));
-  if (await any.filter({ visible: true }).count() === 0) return undefined;
-  for (const candidate of target.candidates) {
-    const locator = candidate.find(scope);
-    const count = await locator.count();
-    for (let i = 0; i < Math.min(count, 5); i++) {
-      const match = locator.nth(i);
-      if (await match.isVisible()) {
-        if (observations) observations.locators[target.name] = `${candidate.how}#${target.candidates.indexOf(candidate)}`;
-        return match;
-      }
-    }
-  }
-  return undefined;
+  // Every candidate asked at once: the browser answers them together, one round trip whether something matched
+  // or not (most looks find nothing: polling for a menu, a calendar, an error), and the match is attributed.
+  const visible = target.candidates.map((c) => c.find(scope).filter({ visible: true }));
+  const counts = await Promise.all(visible.map((locator) => locator.count()));
+  const index = counts.findIndex((n) => n > 0);
+  if (index < 0) return undefined;
+  if (observations) observations.locators[target.name] = `${target.candidates[index].how}#${index}`;
+  return visible[index].first();
 }
 
 /** Polls the candidates until one is visible or `timeoutMs` passes; undefined when none appeared. */

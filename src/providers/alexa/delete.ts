@@ -10,8 +10,8 @@ import { locate } from '../locate.ts';
 import type { Candidate, Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';
 import { planRange } from './dates.ts';
-import { applyFilter, lastWord, must, readBackSet, setFilter } from './filter.ts';
-import type { Applied, FilterSet, FilterTarget, Intended } from './filter.ts';
+import { applyFilter, fillRange, lastWord, must, openCustomRange, readBackSet, setFilter } from './filter.ts';
+import type { Applied, FilterSet, FilterTarget, Intended, RangeFields } from './filter.ts';
 import { HISTORY_START, oldestIn } from './history.ts';
 import type { ListEndpoint } from './history.ts';
 import { ANY_RECORD, HISTORY } from './selectors.ts';
@@ -58,27 +58,34 @@ export async function intendedFor(s: ProviderSession, plan: DeletePlan): Promise
   return { ...base, range: await planRange(s.page, plan.cutoff, oldest) };
 }
 
-/** The filter set while the count ran, or why it could not be set. */
-export interface Prepared { target: FilterTarget; set?: FilterSet; error?: unknown }
+/** The filter set while the count ran, or why it could not be set; or only the custom range's fields opened,
+ *  when the oldest day was not found. */
+export interface Prepared { target: FilterTarget; set?: FilterSet; opened?: RangeFields; error?: unknown }
 
 /** Sets the delete's filter while the count runs: All History, or the oldest recording's day (found in a few
- *  list calls) to the day before the cut-off's day. Proves nothing and deletes nothing: the read-back waits for
- *  the count. Never throws: a filter the page would not take is kept for the delete to report; an oldest day
- *  not found leaves the filter to the delete, set as before. */
+ *  list calls, while the date menus are opened) to the day before the cut-off's day. Proves nothing and deletes
+ *  nothing: the read-back waits for the count. Never throws: a filter the page would not take is kept for the
+ *  delete to report; an oldest day not found leaves the range's days to the delete. */
 export async function prepareFilter(s: ProviderSession, watch: PageWatch, endpoint: ListEndpoint, cutoff: number,
   everything: boolean): Promise<Prepared | undefined> {
   const started = performance.now();
   let target: FilterTarget = { all: true };
+  let finding: Promise<number | undefined> | undefined;
   try {
-    if (!everything) {
-      const oldest = await oldestIn(s, endpoint, HISTORY_START, cutoff - 1).catch(() => undefined);
-      if (oldest === undefined) return undefined;
-      target = { range: await planRange(s.page, cutoff, oldest) };
-    }
-    return { target, set: await setFilter(s, watch, target) };
+    if (everything) return { target, set: await setFilter(s, watch, target) };
+    finding = oldestIn(s, endpoint, HISTORY_START, cutoff - 1).catch(() => undefined).finally(() => {
+      s.observations.timings.filter_oldest = Math.round(performance.now() - started);
+    });
+    const opened = await openCustomRange(s, watch);
+    const oldest = await finding;
+    if (oldest === undefined) return { target, opened };
+    target = { range: await planRange(s.page, cutoff, oldest) };
+    return { target, set: await fillRange(s, watch, opened, target.range!) };
   } catch (err) {
     return { target, error: err };
   } finally {
+    // Nothing goes on behind the run's back: the oldest day's list calls end before this does.
+    await finding;
     s.observations.timings.filter_during_count = Math.round(performance.now() - started);
   }
 }
@@ -102,6 +109,8 @@ export async function deleteThroughPage(s: ProviderSession, watch: PageWatch, pl
     if (prepared?.set && serves(prepared.target, want)) {
       want = { ...want, ...prepared.target };
       applied = await readBackSet(s, watch, want, prepared.set);
+    } else if (prepared?.opened && want.range) {
+      applied = await readBackSet(s, watch, want, await fillRange(s, watch, prepared.opened, want.range));
     } else {
       applied = await applyFilter(s, watch, want);
     }

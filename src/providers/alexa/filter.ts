@@ -167,8 +167,8 @@ async function pickInCalendar(s: ProviderSession, field: Locator, day: Day, what
 /** Puts a day into a date field: typed in the marketplace's order, as an ISO value into `<input type=date>`, or
  *  picked in the calendar when the field takes no typing. Reads the field back. */
 async function setDay(s: ProviderSession, field: Locator, day: Day, what: string): Promise<string> {
-  const isDate = (await field.getAttribute('type'))?.toLowerCase() === 'date';
-  const readOnly = await field.evaluate((el) => (el as HTMLInputElement).readOnly);
+  const [type, readOnly] = await field.evaluate((el) => [(el as HTMLInputElement).type, (el as HTMLInputElement).readOnly] as const);
+  const isDate = type.toLowerCase() === 'date';
   const order = dateOrderFor(s.account.marketplace);
   let value: string;
   if (readOnly) {
@@ -177,10 +177,10 @@ async function setDay(s: ProviderSession, field: Locator, day: Day, what: string
   } else {
     value = isDate ? isoDay(day) : formatDay(day, order);
     await s.step(`type the ${what} date`, async () => {
-      await field.click();
+      // Typing focuses the field (as a click would: a react-datepicker opens its calendar on focus too).
       await field.fill(value);
-      // A calendar that opened on the click is closed as a person would; Tab leaves the field (a page without
-      // Apply takes the value then).
+      // A calendar that opened is closed as a person would; Tab leaves the field (a page without Apply takes the
+      // value then).
       if (!isDate && await locateNow(s.page, HISTORY.calendar)) await field.press('Escape');
       if (!isDate) await field.press('Tab');
     });
@@ -205,30 +205,43 @@ export async function applyFilter(s: ProviderSession, watch: PageWatch, want: In
 /** Sets the date filter and waits (bounded) for the list call it makes; proves nothing yet (readBackSet). */
 export async function setFilter(s: ProviderSession, watch: PageWatch, want: FilterTarget): Promise<FilterSet> {
   const before = watch.lastSeq;
-  const typed: string[] = [];
   if (want.all) {
     const option = await openOption(s, HISTORY.allHistory, 'the "All History" filter');
     await pick(s, option, 'All History', async () => Boolean(watch.firstCallAfter(before)));
     if (!watch.firstCallAfter(before)) await clickApplyIfShown(s);
-  } else {
-    const range = want.range!;
-    const option = await openOption(s, HISTORY.customRange, 'the "Custom" date filter');
-    await pick(s, option, 'the custom range', async () => Boolean(await locateNow(s.page, HISTORY.dateStart)));
-    const start = await must(s, s.page, HISTORY.dateStart, 'the start date field');
-    const end = await must(s, s.page, HISTORY.dateEnd, 'the end date field');
-    typed.push(await setDay(s, start, range.first, 'start'));
-    typed.push(await setDay(s, end, range.last, 'end'));
-    await clickApplyIfShown(s);
-    // A page that rejects the dates says so and lists nothing: no need to wait the whole list time for it.
-    const until = Date.now() + FILTER_WAIT.listMs;
-    while (!watch.firstCallAfter(before) && Date.now() < until) {
-      const complaint = await locateNow(s.page, HISTORY.dateError);
-      const said = complaint ? (await complaint.innerText()).trim() : '';
-      if (said) fail(s, `the page rejected the dates typed ${typed.join(' – ')} (${dateOrderFor(s.account.marketplace)}): "${said.slice(0, 120)}"`);
-      await s.sleep(100);
-    }
+    return { call: await watch.waitFirstCall(before, FILTER_WAIT.listMs, true, s.sleep), typed: [] };
   }
-  return { call: await watch.waitFirstCall(before, FILTER_WAIT.listMs, true, s.sleep), typed };
+  return fillRange(s, watch, await openCustomRange(s, watch), want.range!);
+}
+
+/** The custom range's date fields, shown and empty of our dates yet; `before`: the page's last list call then. */
+export interface RangeFields { start: Locator; end: Locator; before: number }
+
+/** Opens the date options, however deep, and picks the custom range: needs no day yet (so it can run while the
+ *  oldest day is still being found). */
+export async function openCustomRange(s: ProviderSession, watch: PageWatch): Promise<RangeFields> {
+  const before = watch.lastSeq;
+  const option = await openOption(s, HISTORY.customRange, 'the "Custom" date filter');
+  await pick(s, option, 'the custom range', async () => Boolean(await locateNow(s.page, HISTORY.dateStart)));
+  const start = await must(s, s.page, HISTORY.dateStart, 'the start date field');
+  const end = await must(s, s.page, HISTORY.dateEnd, 'the end date field');
+  return { start, end, before };
+}
+
+/** Puts the range's days into the fields opened by openCustomRange, applies, and waits (bounded) for the list
+ *  call the page makes. */
+export async function fillRange(s: ProviderSession, watch: PageWatch, fields: RangeFields, range: RangePlan): Promise<FilterSet> {
+  const typed = [await setDay(s, fields.start, range.first, 'start'), await setDay(s, fields.end, range.last, 'end')];
+  await clickApplyIfShown(s);
+  // A page that rejects the dates says so and lists nothing: no need to wait the whole list time for it.
+  const until = Date.now() + FILTER_WAIT.listMs;
+  while (!watch.firstCallAfter(fields.before) && Date.now() < until) {
+    const complaint = await locateNow(s.page, HISTORY.dateError);
+    const said = complaint ? (await complaint.innerText()).trim() : '';
+    if (said) fail(s, `the page rejected the dates typed ${typed.join(' – ')} (${dateOrderFor(s.account.marketplace)}): "${said.slice(0, 120)}"`);
+    await s.sleep(25);
+  }
+  return { call: await watch.waitFirstCall(fields.before, FILTER_WAIT.listMs, true, s.sleep), typed };
 }
 
 /** Reads a filter set by setFilter back against what was counted (the page's last word), or fails. */

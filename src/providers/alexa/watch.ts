@@ -106,7 +106,7 @@ export class PageWatch {
       if (newer) return this.waitFirstCall(call.seq, timeoutMs, true, sleep);
       const left = call.at + quietMs - Date.now();
       if (left <= 0) return undefined;
-      await sleep(Math.min(left, 50));
+      await sleep(Math.min(left, 20));
     }
   }
 
@@ -117,7 +117,8 @@ export class PageWatch {
       const call = this.firstCallAfter(afterSeq);
       if (call && (!answered || call.answer)) return call;
       if (Date.now() >= until) return call;
-      await sleep(50);
+      // Checks only what the page's events recorded (no browser round trip): a short poll costs nothing.
+      await sleep(20);
     }
   }
 }
