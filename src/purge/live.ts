@@ -24,9 +24,8 @@ export interface LiveRun {
 }
 
 export class LiveView {
+  /** Null between runs, and from a run's end on (before the runner is released). */
   current: LiveRun | null = null;
-  /** The last run whose end was seen, so a status read between its end and the runner's release is not "running". */
-  lastFinishedId: number | null = null;
 
   attach(events: PurgeEvents): () => void {
     return events.onAny((name, payload) => this.apply(name, payload));
@@ -79,7 +78,6 @@ export class LiveView {
       }
       case 'run_finished': {
         const e = payload as PurgeEventMap['run_finished'];
-        this.lastFinishedId = e.run_id;
         if (this.current?.run_id === e.run_id) this.current = null;
         break;
       }

@@ -38,7 +38,6 @@ t.test('a run through its events: pending, running with live counts, finished, t
 
   events.emit('run_finished', { run_id: 7, status: 'failed', dry_run: true, found: 40, deleted: 40, remaining: 0, duration_ms: 6, at: 1007, message: null });
   t.equal(live.current, null);
-  t.equal(live.lastFinishedId, 7);
   off();
   events.emit('run_started', { run_id: 8, trigger: 'cli', dry_run: false, accounts: [], at: 2000 });
   t.equal(live.current, null, 'detached');

@@ -2,9 +2,8 @@
 // run with live counts, each configured account's state and last result, and the last run.
 import { signInStatus } from '../../signin/record.ts';
 import type { DaemonContext } from '../../context.ts';
-import { getRun, lastAccountResults, lastFinishedRun, listAccountResults, listAccountStates } from '../../db/queries.ts';
+import { lastAccountResults, lastFinishedRun, listAccountStates } from '../../db/queries.ts';
 import type { AccountResultRow, RunRow } from '../../db/queries.ts';
-import { NEEDS_PERSON } from '../../errors.ts';
 import type { ErrorKind } from '../../errors.ts';
 import { ERROR_HELP } from '../../purge/report.ts';
 import { ACCOUNT_STATES, accountStateFor, actionUrl } from '../../purge/status.ts';
@@ -34,22 +33,6 @@ export function helpFor(kind: string | null): string | null {
   return kind && kind in ERROR_HELP ? ERROR_HELP[kind as ErrorKind] : null;
 }
 
-/** The running run: the live view kept from the events, or (a run started before the app) its rows so far. */
-export function runningRun(context: DaemonContext, live: LiveView): LiveRun | null {
-  if (live.current) return live.current;
-  const running = context.purge.runner.running;
-  if (!running || live.lastFinishedId === running.runId) return null;
-  const run = getRun(context.db, running.runId);
-  if (!run) return null;
-  return {
-    run_id: run.id, trigger: run.trigger, dry_run: run.dry_run === 1, started_at: run.started_at,
-    accounts: listAccountResults(context.db, run.id).map((r) => ({
-      account_id: r.account_id, status: r.status as LiveRun['accounts'][number]['status'], phase: null, found: r.found, deleted: r.deleted,
-      remaining: r.remaining, error_kind: r.error_kind, needs_person: Boolean(r.error_kind && NEEDS_PERSON.has(r.error_kind as ErrorKind)),
-    })),
-  };
-}
-
 function liveView(run: LiveRun | null) {
   return run && { ...run, started_at: iso(run.started_at)! };
 }
@@ -65,7 +48,7 @@ function lastResultView(r: AccountResultRow | undefined) {
 }
 
 export function statusView(context: DaemonContext, live: LiveView, admin: boolean, publicStatus: boolean, now = Date.now()) {
-  const running = runningRun(context, live);
+  const running = live.current;
   const states = new Map(listAccountStates(context.db).map((a) => [a.id, a]));
   const last = new Map(lastAccountResults(context.db).map((r) => [r.account_id, r]));
   const lastRun = lastFinishedRun(context.db);
