@@ -24,14 +24,23 @@ export const text = (t: string | RegExp): Candidate => ({ how: 'text', find: (s)
 
 /** The first candidate with a visible match right now, or undefined. Never waits. */
 export async function locateNow(scope: Scope, target: Target, observations?: Observations): Promise<Locator | undefined> {
+  const found = await lookNow(scope, target);
+  if (found && observations) observations.locators[target.name] = found.matched;
+  return found?.locator;
+}
+
+/** A visible match and which candidate found it (`class#0`, `role#1`…), recorded by the caller. */
+export interface Match { locator: Locator; matched: string }
+
+/** locateNow without recording: for looks made side by side, of which only one may count. */
+export async function lookNow(scope: Scope, target: Target): Promise<Match | undefined> {
   // Every candidate asked at once: the browser answers them together, one round trip whether something matched
-  // or not (most looks find nothing: polling for a menu, a calendar, an error), and the match is attributed.
+  // or not (most looks find nothing: polling for a menu, a calendar, an error).
   const visible = target.candidates.map((c) => c.find(scope).filter({ visible: true }));
   const counts = await Promise.all(visible.map((locator) => locator.count()));
   const index = counts.findIndex((n) => n > 0);
   if (index < 0) return undefined;
-  if (observations) observations.locators[target.name] = `${target.candidates[index].how}#${index}`;
-  return visible[index].first();
+  return { locator: visible[index].first(), matched: `${target.candidates[index].how}#${index}` };
 }
 
 /** Polls the candidates until one is visible or `timeoutMs` passes; undefined when none appeared. */

@@ -5,7 +5,7 @@
 // all be the intended days, and what the page lists must agree with the count. Otherwise: page_changed.
 import type { Locator, Page } from 'playwright-core';
 import { PurgeError } from '../../errors.ts';
-import { locate, locateNow } from '../locate.ts';
+import { locate, locateNow, lookNow } from '../locate.ts';
 import type { Target } from '../locate.ts';
 import type { ProviderSession } from '../types.ts';
 import { dateOrderFor, datesIn, formatDay, isoDay, localDays, monthYearIn, sameDay, showDay } from './dates.ts';
@@ -34,8 +34,11 @@ async function optionsScope(s: ProviderSession): Promise<Locator | undefined> {
 }
 
 async function findOption(s: ProviderSession, target: Target): Promise<Locator | undefined> {
-  const scope = await optionsScope(s);
-  return scope ? locateNow(scope, target, s.observations) : locateNow(s.page, withoutText(target), s.observations);
+  // Both looks in one round trip: the options' list (then the option inside it), and the option anywhere.
+  const [scope, anywhere] = await Promise.all([optionsScope(s), lookNow(s.page, withoutText(target))]);
+  if (scope) return locateNow(scope, target, s.observations);
+  if (anywhere) s.observations.locators[target.name] = anywhere.matched;
+  return anywhere?.locator;
 }
 
 export async function waitOption(s: ProviderSession, target: Target, timeoutMs: number): Promise<Locator | undefined> {
@@ -57,9 +60,11 @@ async function openOption(s: ProviderSession, target: Target, what: string): Pro
   let submenu: Locator | undefined;
   const until = Date.now() + FILTER_WAIT.reactMs;
   for (;;) {
-    option = await findOption(s, target);
+    const [found, menu] = await Promise.all([findOption(s, target), lookNow(s.page, HISTORY.dateMenu)]);
+    option = found;
     if (option) { s.observations.notes.push('date options: one level (filter bar)'); return option; }
-    submenu = await locateNow(s.page, HISTORY.dateMenu, s.observations);
+    if (menu) s.observations.locators[HISTORY.dateMenu.name] = menu.matched;
+    submenu = menu?.locator;
     if (submenu || Date.now() >= until) break;
     await s.sleep(100);
   }
@@ -223,8 +228,7 @@ export async function openCustomRange(s: ProviderSession, watch: PageWatch): Pro
   const before = watch.lastSeq;
   const option = await openOption(s, HISTORY.customRange, 'the "Custom" date filter');
   await pick(s, option, 'the custom range', async () => Boolean(await locateNow(s.page, HISTORY.dateStart)));
-  const start = await must(s, s.page, HISTORY.dateStart, 'the start date field');
-  const end = await must(s, s.page, HISTORY.dateEnd, 'the end date field');
+  const [start, end] = await Promise.all([must(s, s.page, HISTORY.dateStart, 'the start date field'), must(s, s.page, HISTORY.dateEnd, 'the end date field')]);
   return { start, end, before };
 }
 
@@ -288,12 +292,15 @@ export async function lastWord(s: ProviderSession, watch: PageWatch, want: Inten
 
 /** Proves, from one list call the page sent, that the filter is the intended range (days, label, what it lists). */
 async function readBack(s: ProviderSession, watch: PageWatch, want: Intended, got: ListCall, typed: string[]): Promise<Applied> {
+  // The call's days in the page's time zone, asked alongside the list's rows (one round trip fewer).
+  const days = got.start === null || got.end === null ? Promise.resolve(undefined) : localDays(s.page, [got.start, got.end]);
+  days.catch(() => {}); // awaited below unless reading the list fails first
   const rows = await waitForList(s);
   const label = await readLabel(s);
   const note = [`read back: ${want.all ? 'All History' : `typed ${typed.join(' – ')} (${dateOrderFor(s.account.marketplace)})`}`,
     `list call ${got.endpoint.path} startTime=${got.start} endTime=${got.end}`];
   if (got.start === null || got.end === null) fail(s, `the page's list call has no startTime/endTime (${note[1]})`);
-  const [startDay, endDay] = await localDays(s.page, [got.start!, got.end!]);
+  const [startDay, endDay] = (await days)!;
   note.push(`= ${showDay(startDay)} … ${showDay(endDay)} local`, `label "${label}"`, `${rows} rows, ${got.answer!.times.length} in the first answer`);
   s.observations.notes.push(note.join('; '));
 
