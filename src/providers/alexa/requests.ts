@@ -4,8 +4,8 @@
 // also fetched the cookies from Chromium (about twice the cost, bench/results/purge.md). Cookies Amazon sets on
 // an answer go back into the context, so the session saved after the run is the one Amazon last gave.
 // Sent with node:http(s), not fetch: fetch (undici, WHATWG streams) allocates about twice as much per call and is
-// about twice as slow, and with the CLI's 1 MB young generation those allocations survived into the old one: 50 MB
-// of garbage and a 100 MB heap at 50,000 recordings (bench/results/purge.md). The request is the one fetch sent.
+// about twice as slow, and with the CLI's 1 MB young generation those allocations survived into the old one: at
+// 50,000 recordings a heap of 100–170 MB where 50 MB was alive (bench/results/purge.md). The same request as fetch's.
 import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
