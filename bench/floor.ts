@@ -3,7 +3,10 @@
 // The in-scope records listed (about 10 per call, as the simulator answers), one range delete of the whole days,
 // one verification listing. `sequential`: one call after another (the aim's floor); `concurrent`: the same
 // ranges split among the provider's calls in flight (src/providers/alexa/split-listing.ts), for comparison.
+// Its requests go out through node:http, the cheapest HTTP client Node has and the one the provider now uses
+// (src/providers/alexa/requests.ts): with fetch (about twice the cost a call) the floor was slower than the product.
 //   node bench/floor.ts '{"url":…,"cookie":…,"deletePath":…,"cutoff":…,"mode":"sequential"}'  → {"ms":…}
+import { request } from 'node:http';
 import { listRanges } from '../src/providers/alexa/split-listing.ts';
 import type { FetchPage } from '../src/providers/alexa/split-listing.ts';
 import { LIST_LIMITS } from '../src/providers/alexa/history.ts';
@@ -13,15 +16,30 @@ export interface FloorArgs { url: string; cookie: string; deletePath: string; cu
 const LIST_PATH = '/alexa-privacy/apd/rvh/customer-history-records-v2';
 const HISTORY_START = Date.UTC(2014, 0, 1);
 
+/** One request over Node's keep-alive agent (the simulator speaks plain HTTP on loopback): status and body. */
+function send(url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: body === undefined ? 'GET' : 'POST', headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function floor(a: FloorArgs): Promise<number> {
   const started = performance.now();
-  const csrf = (await (await fetch(`${a.url}/alexa-privacy/apd/csrf-token`, { headers: { cookie: a.cookie } })).text()).trim();
+  const csrf = (await send(`${a.url}/alexa-privacy/apd/csrf-token`, { cookie: a.cookie })).text.trim();
   const headers = { cookie: a.cookie, 'content-type': 'application/json', 'anti-csrftoken-a2z': csrf };
   const fetchPage: FetchPage = async (start, end, cursor) => {
-    const res = await fetch(`${a.url}${LIST_PATH}?startTime=${start}&endTime=${end}&recordType=VOICE_HISTORY&maxRecordSize=200`,
-      { method: 'POST', headers, body: JSON.stringify({ previousRequestToken: cursor }) });
+    const res = await send(`${a.url}${LIST_PATH}?startTime=${start}&endTime=${end}&recordType=VOICE_HISTORY&maxRecordSize=200`,
+      headers, JSON.stringify({ previousRequestToken: cursor }));
     if (res.status !== 200) throw new Error(`floor: list answered ${res.status}`);
-    const page = await res.json() as { customerHistoryRecords: { recordKey: string; timestamp: number }[]; encodedRequestToken: string | null };
+    const page = JSON.parse(res.text) as { customerHistoryRecords: { recordKey: string; timestamp: number }[]; encodedRequestToken: string | null };
     return { records: page.customerHistoryRecords.map((r) => [r.recordKey, r.timestamp]), next: page.encodedRequestToken };
   };
   const list = async (): Promise<Map<string, number>> => {
@@ -42,7 +60,7 @@ async function floor(a: FloorArgs): Promise<number> {
   let oldest = Infinity;
   for (const at of records.values()) if (at < oldest) oldest = at;
   // Whole days: the cut-off is a local midnight, so one range delete is the whole job.
-  await fetch(`${a.url}${a.deletePath}`, { method: 'POST', headers, body: JSON.stringify({ startTime: oldest, endTime: a.cutoff - 1 }) }).then((r) => r.arrayBuffer());
+  await send(`${a.url}${a.deletePath}`, headers, JSON.stringify({ startTime: oldest, endTime: a.cutoff - 1 }));
   const left = await list();
   if (left.size !== 0) throw new Error(`floor left ${left.size} records`);
   return performance.now() - started;
