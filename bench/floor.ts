@@ -5,19 +5,21 @@
 // ranges split among the provider's calls in flight (src/providers/alexa/split-listing.ts), for comparison.
 // Its requests go out through node:http, the cheapest HTTP client Node has and the one the provider now uses
 // (src/providers/alexa/requests.ts): with fetch (about twice the cost a call) the floor was slower than the product.
+// `fetch: true` sends them through fetch instead, as this floor did until December 2026: kept for comparing with
+// the figures measured then (bench/results/purge.md), not the aim's floor.
 //   node bench/floor.ts '{"url":…,"cookie":…,"deletePath":…,"cutoff":…,"mode":"sequential"}'  → {"ms":…}
 import { request } from 'node:http';
 import { listRanges } from '../src/providers/alexa/split-listing.ts';
 import type { FetchPage } from '../src/providers/alexa/split-listing.ts';
 import { LIST_LIMITS } from '../src/providers/alexa/history.ts';
 
-export interface FloorArgs { url: string; cookie: string; deletePath: string; cutoff: number; mode: 'sequential' | 'concurrent' }
+export interface FloorArgs { url: string; cookie: string; deletePath: string; cutoff: number; mode: 'sequential' | 'concurrent'; fetch?: boolean }
 
 const LIST_PATH = '/alexa-privacy/apd/rvh/customer-history-records-v2';
 const HISTORY_START = Date.UTC(2014, 0, 1);
 
 /** One request over Node's keep-alive agent (the simulator speaks plain HTTP on loopback): status and body. */
-function send(url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+function sendHttp(url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: body === undefined ? 'GET' : 'POST', headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
       let text = '';
@@ -31,7 +33,14 @@ function send(url: string, headers: Record<string, string>, body?: string): Prom
   });
 }
 
+/** The same exchange through fetch (undici). */
+async function sendFetch(url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body });
+  return { status: res.status, text: await res.text() };
+}
+
 async function floor(a: FloorArgs): Promise<number> {
+  const send = a.fetch ? sendFetch : sendHttp;
   const started = performance.now();
   const csrf = (await send(`${a.url}/alexa-privacy/apd/csrf-token`, { cookie: a.cookie })).text.trim();
   const headers = { cookie: a.cookie, 'content-type': 'application/json', 'anti-csrftoken-a2z': csrf };

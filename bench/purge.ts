@@ -51,9 +51,9 @@ async function purgeProcess(config: string): Promise<Measured> {
 
 /** The floor (bench/floor.ts) in its own Node process, as the provider's client is: the simulator's process only
  *  serves. The session's cookies are the ones the provider saved. */
-async function floor(sim: Simulator, stateDir: string, accountId: string, cutoff: number, mode: FloorArgs['mode']): Promise<number> {
+async function floor(sim: Simulator, stateDir: string, accountId: string, cutoff: number, mode: FloorArgs['mode'], viaFetch = false): Promise<number> {
   const state = new SessionVault(stateDir).load(accountId).state as { cookies: { name: string; value: string }[] };
-  const args: FloorArgs = { url: sim.url, cookie: state.cookies.map((c) => `${c.name}=${c.value}`).join('; '), deletePath: sim.deletePath, cutoff, mode };
+  const args: FloorArgs = { url: sim.url, cookie: state.cookies.map((c) => `${c.name}=${c.value}`).join('; '), deletePath: sim.deletePath, cutoff, mode, fetch: viaFetch };
   const child = spawn(process.execPath, [join(root, 'bench/floor.ts'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
@@ -102,6 +102,11 @@ export async function benchPurge(recordings = 10_000, nightly = true): Promise<R
     figures.floor_http_concurrent_ms = Math.round(await floor(sim, join(dir, 'state'), 'bench', cutoffFor(KEEP_DAYS, Date.now(), 'UTC'), 'concurrent'));
     figures.floor_http_ms = Math.round(floorMs);
     figures.ratio_provider_to_floor = Math.round((providerMs / floorMs) * 100) / 100;
+    // The floor as it was measured until December 2026 (through fetch), for comparing with those figures.
+    sim.control.reset('bench');
+    const fetchFloorMs = await floor(sim, join(dir, 'state'), 'bench', cutoffFor(KEEP_DAYS, Date.now(), 'UTC'), 'sequential', true);
+    figures.floor_fetch_ms = Math.round(fetchFloorMs);
+    figures.ratio_provider_to_fetch_floor = Math.round((providerMs / fetchFloorMs) * 100) / 100;
     return figures;
   } finally {
     await sim.close();
