@@ -13,7 +13,7 @@ import type { Purge } from './purge/index.ts';
 import type { RunnerOptions } from './purge/run.ts';
 import { Scheduler } from './schedule/index.ts';
 import { RemoteSignIns } from './signin/remote.ts';
-import { PROVIDERS } from './providers/index.ts';
+import { loadProviders } from './providers/load.ts';
 import { VERSION } from './version.ts';
 
 export type MqttHealth = 'disabled' | 'connected' | 'disconnected';
@@ -63,7 +63,7 @@ export function createContext(config: Config, log: Logger, opts: ContextOptions 
     });
     const scheduler = new Scheduler({ config, db, runner: purge.runner, log: log.child({ module: 'schedule' }), now: opts.now, catchUpDelayMs: opts.catchUpDelayMs });
     const signIns = new RemoteSignIns({
-      config, vault: purge.vault, log: log.child({ module: 'signin' }), providers: PROVIDERS,
+      config, vault: purge.vault, log: log.child({ module: 'signin' }), providers: loadProviders,
       busy: () => purge.runner.running !== undefined,
       // Signed in: purge that account now, which proves the session works and turns its card healthy.
       onSignedIn: (accountId) => {

@@ -1,13 +1,12 @@
 // The Fastify app as one function, so tests build it and call app.inject() without a port.
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerFactory } from 'fastify';
-import { Ajv } from 'ajv';
-import type { ValidateFunction } from 'ajv';
 import type { DaemonContext } from '../context.ts';
 import { AdminTokenFile } from './admin-token.ts';
 import { audit } from './audit.ts';
 import { AdminAuth, checkSameOrigin, HttpRefusal, isSafeMethod } from './auth.ts';
 import type { Access } from './auth.ts';
+import { lazyCompilers } from './compilers.ts';
 import { HostAllowList } from './hosts.ts';
 import type { HostListOptions } from './hosts.ts';
 import { isLoopbackAddress } from './tls.ts';
@@ -61,23 +60,6 @@ function isFull(deps: AppDeps): deps is DaemonContext {
   return Boolean(deps.config && deps.purge && deps.scheduler && deps.adminToken && deps.startedAt !== undefined);
 }
 
-// Bodies are strict (no coercion: "true" is not a boolean); query strings and path parameters arrive as text.
-const strictAjv = new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true, strict: false });
-const coercingAjv = new Ajv({ allErrors: true, coerceTypes: true, removeAdditional: false, useDefaults: true, strict: false });
-
-/** A validator compiled on its route's first request rather than at start: about 3 MB less at idle
- *  (bench/results/idle-memory.md), most routes being admin actions seldom called. Fastify reads `.errors`. */
-function compileOnFirstUse(compile: () => ValidateFunction): ValidateFunction {
-  let validate: ValidateFunction | undefined;
-  const lazy = ((data: unknown) => {
-    validate ??= compile();
-    const valid = validate(data);
-    lazy.errors = validate.errors;
-    return valid;
-  }) as ValidateFunction;
-  return lazy;
-}
-
 export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance {
   const app = Fastify({
     ...(opts.serverFactory ? { serverFactory: opts.serverFactory } : {}),
@@ -94,8 +76,9 @@ export function buildApp(deps: AppDeps, opts: AppOptions = {}): FastifyInstance 
     trustProxy: deps.config?.http.trust_proxy === true,
     return503OnClosing: true,
     schemaErrorFormatter: (errors, dataVar) => formatValidationErrors(errors as never, dataVar),
+    // Validators and response serializers compiled at a route's first use, not at start (src/http/compilers.ts).
+    schemaController: { compilersFactory: lazyCompilers },
   });
-  app.setValidatorCompiler(({ schema, httpPart }) => compileOnFirstUse(() => (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema)));
 
   // One error handler: the client learns what it did wrong (4xx), never our internals (5xx).
   app.setErrorHandler((err: { statusCode?: number; message: string; headers?: Record<string, string> }, req, reply) => {

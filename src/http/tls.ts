@@ -5,7 +5,6 @@
 import { execFile } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
@@ -13,6 +12,11 @@ import type { Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { HttpConfig } from '../config/types.ts';
+
+// node:http without an `import`: an ES module's import of it reads every export, and its lazy `WebSocket`,
+// `CloseEvent` and `MessageEvent` load Node's bundled fetch client (undici, about 1 MB) into a daemon that never
+// uses it (bench/results/idle-memory.md). getBuiltinModule() hands over the module as CommonJS code sees it.
+const { createServer: createHttpServer } = process.getBuiltinModule('node:http');
 
 export interface Certificate {
   key: Buffer;

@@ -3,9 +3,9 @@
 import type { Config } from '../config/types.ts';
 import type { Database } from '../db/open.ts';
 import type { Logger } from '../log.ts';
-import { launchBrowser } from '../browser/launch.ts';
+import type { launchBrowser } from '../browser/launch.ts';
 import { SessionVault } from '../browser/vault.ts';
-import { PROVIDERS } from '../providers/index.ts';
+import { loadProviders } from '../providers/load.ts';
 import { PurgeEvents } from './events.ts';
 import { LiveView } from './live.ts';
 import { Recorder } from './recorder.ts';
@@ -21,10 +21,16 @@ export interface Purge {
   live: LiveView;
 }
 
+/** The browser launcher (and what it imports) loaded at the first purge, not while the daemon idles. */
+const launchOnFirstUse: typeof launchBrowser = async (config) => {
+  const { launchBrowser } = await import('../browser/launch.ts');
+  return launchBrowser(config);
+};
+
 /** `now` is the clock for cut-offs and records (tests align it with the simulator's); `launch` starts the
  *  browser (tests share one Chromium per file). */
 export function createPurge(config: Config, db: Database, log: Logger, options?: RunnerOptions, now?: () => number,
-  launch: typeof launchBrowser = launchBrowser): Purge {
+  launch: typeof launchBrowser = launchOnFirstUse): Purge {
   const events = new PurgeEvents((err, event) => log.error({ err, event }, 'a listener of the run\'s events failed'));
   const recorder = new Recorder(db);
   recorder.attach(events);
@@ -33,7 +39,7 @@ export function createPurge(config: Config, db: Database, log: Logger, options?:
   live.attach(events);
   const vault = new SessionVault(config.state_dir);
   const runner = new PurgeRunner({
-    config, recorder, events, log: log.child({ module: 'purge' }), vault, providers: PROVIDERS, launch, options, now,
+    config, recorder, events, log: log.child({ module: 'purge' }), vault, providers: loadProviders, launch, options, now,
   });
   return { runner, events, recorder, vault, live };
 }

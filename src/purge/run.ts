@@ -9,6 +9,8 @@ import type { SessionVault } from '../browser/vault.ts';
 import { SignInKeeper } from '../signin/keeper.ts';
 import { SignInRecords } from '../signin/record.ts';
 import type { Inventory, Observations, Provider, ProviderSession } from '../providers/types.ts';
+import { providerNamed } from '../providers/load.ts';
+import type { ProviderSource } from '../providers/load.ts';
 import { sleep, withDeadline } from '../async.ts';
 import { cutoffFor } from './cutoff.ts';
 import { NEEDS_PERSON, PAUSES, PurgeError, RETRYABLE, RunBusy, UnknownAccount, classify } from '../errors.ts';
@@ -57,7 +59,8 @@ export interface RunnerDeps {
   events: PurgeEvents;
   log: Logger;
   vault: SessionVault;
-  providers: Record<string, Provider>;
+  /** The daemon and the CLI load the providers at the first purge (providers/load.ts). */
+  providers: ProviderSource;
   launch: (config: Config['browser']) => Promise<RunBrowser>;
   now?: () => number;
   options?: RunnerOptions;
@@ -274,7 +277,7 @@ export class PurgeRunner {
   private async attempt(runId: number, account: AccountConfig, dryRun: boolean, cutoff: number, signal: AbortSignal,
     browserHolder: { current?: RunBrowser }, observations: Observations, progress: Progress, log: Logger): Promise<void> {
     const { config, events, vault } = this.deps;
-    const provider = this.deps.providers[account.provider];
+    const provider = await providerNamed(this.deps.providers, account.provider);
     if (!provider) throw new PurgeError('vendor_error', `no provider for "${account.provider}" in this version`);
     // Each phase's duration goes into the result's details (where the time went, for a person and the benchmark).
     const TIMING: Record<Phase, string> = { starting_browser: 'browser', signing_in: 'sign_in', counting: 'count', deleting: 'delete', verifying: 'verify' };

@@ -5,17 +5,16 @@
 // through. The browser is an ordinary Chromium process (browser/person.ts) that Google accepts; Amazon's sign-in
 // registers voicewipe as an Alexa-app device on the way (person-flow.ts). When the provider recognises the
 // signed-in page, the browser state goes to the session vault and the browser closes. Nothing typed is logged.
-import { prefillEmail } from './prefill.ts';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { AccountConfig, Config } from '../config/types.ts';
 import { localeFor } from '../browser/identity.ts';
-import { openPersonBrowser } from '../browser/person.ts';
 import type { PersonBrowser, PersonBrowserOptions } from '../browser/person.ts';
 import type { SessionVault } from '../browser/vault.ts';
 import type { Logger } from '../log.ts';
+import { providerNamed } from '../providers/load.ts';
+import type { ProviderSource } from '../providers/load.ts';
 import type { Provider } from '../providers/types.ts';
 import { originFor } from '../purge/session.ts';
-import { signInOrigins, startPersonFlow } from './person-flow.ts';
 import { SignInRecords } from './record.ts';
 
 export type SignInState = 'starting' | 'waiting_for_person' | 'signed_in' | 'failed' | 'timed_out' | 'cancelled';
@@ -55,7 +54,8 @@ export interface RemoteSignInDeps {
   config: Config;
   vault: SessionVault;
   log: Logger;
-  providers: Record<string, Provider>;
+  /** The daemon loads the providers at the first sign-in (providers/load.ts). */
+  providers: ProviderSource;
   /** Opens the person's browser (default: an ordinary Chromium process, browser/person.ts). */
   openBrowser?: (config: Config['browser'], opts: PersonBrowserOptions) => Promise<PersonBrowser>;
   /** A purge is running: a second browser would not fit a 1 GB Pi. */
@@ -113,7 +113,12 @@ export class RemoteSignIns {
       throw new SignInError(`a sign-in for "${running.account.id}" is open; finish or cancel it first`, 409);
     }
     if (this.deps.busy()) throw new SignInError('a purge is running; sign in when it has finished', 409);
-    const provider = this.deps.providers[account.provider];
+    let provider: Provider | undefined;
+    try {
+      provider = await providerNamed(this.deps.providers, account.provider);
+    } catch (err) {
+      throw new SignInError((err as Error).message, 500);
+    }
     if (!provider) throw new SignInError(`no provider for "${account.provider}"`, 400);
     const active: Active = {
       account, lastInputAt: Date.now(), timers: [], checking: false,
@@ -131,6 +136,10 @@ export class RemoteSignIns {
 
   private async open(active: Active, provider: Provider): Promise<void> {
     const { config } = this.deps;
+    // The sign-in browser and the page's flow, loaded at the first sign-in rather than held by an idle daemon.
+    const [{ openPersonBrowser }, { signInOrigins, startPersonFlow }, { prefillEmail }] = await Promise.all([
+      import('../browser/person.ts'), import('./person-flow.ts'), import('./prefill.ts'),
+    ]);
     const origin = originFor(active.account, provider);
     active.browser = await (this.deps.openBrowser ?? openPersonBrowser)(config.browser, {
       stateDir: config.state_dir, accountId: active.account.id, headless: true, locale: localeFor(active.account),

@@ -1,10 +1,8 @@
 // Admin only: "check the page" from the status page. POST /api/accounts/:id/check-site walks the account's purge
 // flow up to, not including, the final delete and answers the locator table; GET …/check-site/bundle downloads
 // the last check's evidence bundle (report, sanitised HTML, screenshot) as one JSON file for a bug report.
-import { launchBrowser } from '../../browser/launch.ts';
 import { PurgeLocked } from '../../errors.ts';
-import { checkSites, readBundle } from '../../purge/check-site.ts';
-import { PROVIDERS } from '../../providers/index.ts';
+import { loadProviders } from '../../providers/load.ts';
 import type { ApiDeps } from '../app.ts';
 import { HttpRefusal } from '../auth.ts';
 import { accountId, errorResponses } from '../schemas.ts';
@@ -28,8 +26,12 @@ export async function checkSiteRoutes(app: RouteApp, { context }: ApiDeps): Prom
     if (checking) return reply.code(409).send({ error: 'a page check is already running', status: 409, run_id: null });
     checking = true;
     try {
+      // The page check's code, the providers' and the browser launcher: loaded at the first check, not at start.
+      const [{ checkSites }, providers, { launchBrowser }] = await Promise.all([
+        import('../../purge/check-site.ts'), loadProviders(), import('../../browser/launch.ts'),
+      ]);
       const [check] = await checkSites({
-        config: context.config, log: context.log.child({ module: 'check-site' }), vault: context.purge.vault, providers: PROVIDERS, launch: launchBrowser,
+        config: context.config, log: context.log.child({ module: 'check-site' }), vault: context.purge.vault, providers, launch: launchBrowser,
       }, id);
       return reply.send(check);
     } catch (err) {
@@ -43,6 +45,7 @@ export async function checkSiteRoutes(app: RouteApp, { context }: ApiDeps): Prom
   app.get('/api/accounts/:id/check-site/bundle', { config: { access: 'admin' }, schema: { params } }, async (req, reply) => {
     const { id } = req.params;
     known(id);
+    const { readBundle } = await import('../../purge/check-site.ts');
     const bundle = readBundle(context.config.state_dir, id);
     if (!bundle) throw new HttpRefusal(404, `no page check for "${id}" yet: POST /api/accounts/${id}/check-site first`);
     return reply.header('content-disposition', `attachment; filename="voicewipe-check-site-${id}.json"`).type('application/json')
