@@ -72,3 +72,15 @@ t.test('the same page in its own order: the filter set while counting is read ba
   t.equal(out.after.inScope, 0, 'nothing before the cut-off left');
   t.equal(out.deletedKept, 0, 'nothing at or after the cut-off deleted');
 });
+
+t.test('many recordings in the oldest hour: the oldest day is still found while counting', async (t) => {
+  // 3,000 over 30 days: the simulator puts the part of the first day before the span's start at its first
+  // milliseconds, dozens of recordings a millisecond apart, more than one list call holds.
+  const out = await env.run(page('dense oldest hour', {}, 'com'), { id: 'ov-dense', keepDays: 9, recordings: 3_000, spanDays: 30 });
+  t.equal(out.result.status, 'ok', `${out.result.error_kind ?? ''} ${out.result.error_message ?? ''}`);
+  const notes = out.result.details.notes as string[];
+  t.notOk(notes.some((n) => /oldest day was not found/.test(n)), 'the filter was set while counting');
+  t.ok(notes.some((n) => /^read back: typed \d\d\/\d\d\/2026 – /.test(n)), 'read back the days typed');
+  t.equal(out.after.inScope, 0, 'nothing before the cut-off left');
+  t.equal(out.deletedKept, 0, 'nothing at or after the cut-off deleted');
+});

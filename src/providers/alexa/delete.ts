@@ -78,7 +78,10 @@ export async function prepareFilter(s: ProviderSession, watch: PageWatch, endpoi
     });
     const opened = await openCustomRange(s, watch);
     const oldest = await finding;
-    if (oldest === undefined) return { target, opened };
+    if (oldest === undefined) {
+      s.observations.notes.push('the oldest day was not found while counting: the range is typed once counted');
+      return { target, opened };
+    }
     target = { range: await planRange(s.page, cutoff, oldest) };
     return { target, set: await fillRange(s, watch, opened, target.range!) };
   } catch (err) {

@@ -153,19 +153,25 @@ export async function listRecordRanges(s: ProviderSession, endpoint: ListEndpoin
 
 /** Bisection steps to find the oldest recording: 2014 → today in hours is under 2^17. */
 const OLDEST_STEPS = 24;
+/** The oldest recording is needed to the day (the filter's first day): found to within an hour is enough. */
+const OLDEST_WITHIN_MS = 3_600_000;
 
 /** The oldest recording between start and end, found by halving the range (lists are newest first): a list
- *  call that holds its whole range (no cursor) gives it exactly. One CSRF token and cookie read for all calls.
- *  Undefined when there is none or it was not found within the steps. */
+ *  call that holds its whole range (no cursor) gives it exactly; when more than a page's worth share its last
+ *  hour, a time less than an hour before it (nothing in the range is older), which serves a filter of whole days
+ *  as well. One CSRF token and cookie read for all calls. Undefined when there is none or it was not found
+ *  within the steps. */
 export async function oldestIn(s: ProviderSession, endpoint: ListEndpoint, start: number, end: number): Promise<number | undefined> {
   const fetchPage = await pageFetcher(s, endpoint);
   const look = (a: number, b: number) => fetchPage(a, b, null);
+  // Always true: the oldest recording of [start, end] lies in [lo, hi].
   let [lo, hi] = [start, end];
   let page = await look(lo, hi);
   for (let step = 0; step < OLDEST_STEPS && !s.signal.aborted; step++) {
     const inRange = page.records.filter(([, ts]) => ts >= lo && ts <= hi);
     if (inRange.length === 0) return undefined;
     if (!page.next) return Math.min(...inRange.map(([, ts]) => ts));
+    if (hi - lo < OLDEST_WITHIN_MS) return lo;
     const mid = Math.floor((lo + hi) / 2);
     const older = await look(lo, mid);
     if (older.records.some(([, ts]) => ts >= lo && ts <= mid)) { hi = mid; page = older; } else { lo = mid + 1; page = await look(lo, hi); }
