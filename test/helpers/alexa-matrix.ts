@@ -26,7 +26,7 @@ export { sharedBrowser } from './shared-browser.ts';
  *  (the sampler covers each value first, then pairs of values; the pairs are the reliability suite's). */
 export const MATRIX_SAMPLE = 10;
 
-/** The sample in two halves, one per test file, so the two run side by side (tap runs two files at a time). */
+/** The sample in two halves, one per test file, so the two run side by side (tap runs three files at a time, package.json). */
 export function firstHalf<T>(cases: T[]): T[] { return cases.slice(0, Math.ceil(cases.length / 2)); }
 export function secondHalf<T>(cases: T[]): T[] { return cases.slice(Math.ceil(cases.length / 2)); }
 
