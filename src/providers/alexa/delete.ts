@@ -67,7 +67,7 @@ export interface Prepared { target: FilterTarget; set?: FilterSet; opened?: Rang
  *  nothing: the read-back waits for the count. Never throws: a filter the page would not take is kept for the
  *  delete to report; an oldest day not found leaves the range's days to the delete. */
 export async function prepareFilter(s: ProviderSession, watch: PageWatch, endpoint: ListEndpoint, cutoff: number,
-  everything: boolean): Promise<Prepared | undefined> {
+  everything: boolean): Promise<Prepared> {
   const started = performance.now();
   let target: FilterTarget = { all: true };
   let finding: Promise<number | undefined> | undefined;
