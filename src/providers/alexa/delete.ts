@@ -13,7 +13,7 @@ import { planRange } from './dates.ts';
 import { applyFilter, fillRange, lastWord, must, openCustomRange, readBackSet, setFilter } from './filter.ts';
 import type { Applied, FilterSet, FilterTarget, Intended, RangeFields } from './filter.ts';
 import { HISTORY_START, oldestIn } from './history.ts';
-import type { ListEndpoint } from './history.ts';
+import type { FetchPage } from './split-listing.ts';
 import { ANY_RECORD, HISTORY } from './selectors.ts';
 import { isDeleteResponse } from './watch.ts';
 import type { PageWatch } from './watch.ts';
@@ -66,14 +66,14 @@ export interface Prepared { target: FilterTarget; set?: FilterSet; opened?: Rang
  *  list calls, while the date menus are opened) to the day before the cut-off's day. Proves nothing and deletes
  *  nothing: the read-back waits for the count. Never throws: a filter the page would not take is kept for the
  *  delete to report; an oldest day not found leaves the range's days to the delete. */
-export async function prepareFilter(s: ProviderSession, watch: PageWatch, endpoint: ListEndpoint, cutoff: number,
+export async function prepareFilter(s: ProviderSession, watch: PageWatch, fetchPage: FetchPage, cutoff: number,
   everything: boolean): Promise<Prepared> {
   const started = performance.now();
   let target: FilterTarget = { all: true };
   let finding: Promise<number | undefined> | undefined;
   try {
     if (everything) return { target, set: await setFilter(s, watch, target) };
-    finding = oldestIn(s, endpoint, HISTORY_START, cutoff - 1).catch(() => undefined).finally(() => {
+    finding = oldestIn(s, fetchPage, HISTORY_START, cutoff - 1).catch(() => undefined).finally(() => {
       s.observations.timings.filter_oldest = Math.round(performance.now() - started);
     });
     const opened = await openCustomRange(s, watch);

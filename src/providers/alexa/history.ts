@@ -128,16 +128,17 @@ export interface Listing {
 
 /** The records with start ≤ timestamp ≤ end, newest first, until the end of the list or `budgetMs` (then
  *  `complete: false`). Throws SignedOut when the session died. `first` stops after one page (a quick look). */
-export async function listRecords(s: ProviderSession, endpoint: ListEndpoint, start: number, end: number,
+export async function listRecords(s: ProviderSession, from: ListEndpoint | FetchPage, start: number, end: number,
   budgetMs: number, first = false): Promise<Listing> {
-  return (await listRecordRanges(s, endpoint, [[start, end]], budgetMs, first))[0];
+  return (await listRecordRanges(s, from, [[start, end]], budgetMs, first))[0];
 }
 
 /** Several ranges at once (the count and what the run keeps), each split among up to `LIST_LIMITS.concurrency`
- *  calls in flight (split-listing.ts); one listing per range. */
-export async function listRecordRanges(s: ProviderSession, endpoint: ListEndpoint, ranges: [number, number][],
+ *  calls in flight (split-listing.ts); one listing per range. Through the endpoint, or a fetcher the caller
+ *  shares between listings (pageFetcher: one CSRF token and cookie read for all). */
+export async function listRecordRanges(s: ProviderSession, from: ListEndpoint | FetchPage, ranges: [number, number][],
   budgetMs: number, first = false): Promise<Listing[]> {
-  const fetchPage = await pageFetcher(s, endpoint);
+  const fetchPage = typeof from === 'function' ? from : await pageFetcher(s, from);
   if (first) {
     const [start, end] = ranges[0];
     const page = await fetchPage(start, end, null);
@@ -159,10 +160,9 @@ const OLDEST_WITHIN_MS = 3_600_000;
 /** The oldest recording between start and end, found by halving the range (lists are newest first): a list
  *  call that holds its whole range (no cursor) gives it exactly; when more than a page's worth share its last
  *  hour, a time less than an hour before it (nothing in the range is older), which serves a filter of whole days
- *  as well. One CSRF token and cookie read for all calls. Undefined when there is none or it was not found
+ *  as well. Undefined when there is none or it was not found
  *  within the steps. */
-export async function oldestIn(s: ProviderSession, endpoint: ListEndpoint, start: number, end: number): Promise<number | undefined> {
-  const fetchPage = await pageFetcher(s, endpoint);
+export async function oldestIn(s: ProviderSession, fetchPage: FetchPage, start: number, end: number): Promise<number | undefined> {
   const look = (a: number, b: number) => fetchPage(a, b, null);
   // Always true: the oldest recording of [start, end] lies in [lo, hi].
   let [lo, hi] = [start, end];
@@ -179,8 +179,9 @@ export async function oldestIn(s: ProviderSession, endpoint: ListEndpoint, start
   return undefined;
 }
 
-/** One list call at a time, as the page makes it, through Node with the context's cookies (requests.ts). */
-async function pageFetcher(s: ProviderSession, endpoint: ListEndpoint): Promise<FetchPage> {
+/** One list call at a time, as the page makes it, through Node with the context's cookies (requests.ts). Reads
+ *  the page's CSRF token and the context's cookies once: made again after a sign-in. */
+export async function pageFetcher(s: ProviderSession, endpoint: ListEndpoint): Promise<FetchPage> {
   const token = await pageCsrf(s.page);
   if (!token) throw new PurgeError('page_changed', 'the Review Voice History page has no CSRF token');
   const csrf = new Csrf(token);

@@ -5,8 +5,9 @@ import { PurgeError } from '../../errors.ts';
 import type { Inventory, KeptList, Provider, ProviderSession } from '../types.ts';
 import { CHECKED_LOCATORS, checkSite, requestsSeen } from './check-site.ts';
 import { deleteThroughPage, prepareFilter } from './delete.ts';
-import { HISTORY_START, LIST_LIMITS, listRecordRanges, listRecords } from './history.ts';
-import type { Listing } from './history.ts';
+import { HISTORY_START, LIST_LIMITS, listRecordRanges, listRecords, pageFetcher } from './history.ts';
+import type { ListEndpoint, Listing } from './history.ts';
+import type { FetchPage } from './split-listing.ts';
 import { ANY_RECORD, PATHS } from './selectors.ts';
 import { learnEndpoint, onHistory, stateOf } from './session.ts';
 import type { AlexaSession } from './session.ts';
@@ -32,9 +33,9 @@ async function checkNotBlind(s: ProviderSession, state: AlexaSession): Promise<v
  *  ahead of ours). */
 const keptRange = (s: ProviderSession, cutoff: number): [number, number] => [cutoff, Math.max(cutoff, s.now()) + 86_400_000];
 
-function listKept(s: ProviderSession, state: AlexaSession, cutoff: number): Promise<Listing> {
+function listKept(s: ProviderSession, from: ListEndpoint | FetchPage, cutoff: number): Promise<Listing> {
   const [start, end] = keptRange(s, cutoff);
-  return listRecords(s, state.endpoint, start, end, LIST_LIMITS.keptMs);
+  return listRecords(s, from, start, end, LIST_LIMITS.keptMs);
 }
 
 export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promise<KeptList>; checkSite: typeof checkSite; checkedLocators: string[]; requestsSeen: typeof requestsSeen } = {
@@ -60,16 +61,18 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
       if (state.deleted) {
         // Verifying: the range deleted lists nothing (one call); only then is what the run keeps listed again,
         // for the survivor check that follows (a range still settling is re-counted first, kept or not).
-        const left = await listRecords(s, state.endpoint, HISTORY_START, cutoff - 1, LIST_LIMITS.countMs);
-        if (left.records.size === 0 && left.complete) state.kept = { cutoff, listing: await listKept(s, state, cutoff) };
+        const fetchPage = await pageFetcher(s, state.endpoint);
+        const left = await listRecords(s, fetchPage, HISTORY_START, cutoff - 1, LIST_LIMITS.countMs);
+        if (left.records.size === 0 && left.complete) state.kept = { cutoff, listing: await listKept(s, fetchPage, cutoff) };
         return left;
       }
       // Counting: the range to delete and what the run keeps, listed at once (the survivor check's first look),
       // from Node, while the page sets the delete's filter (read back only once counted). Whatever happens to
       // the count, the filter is waited for before going on: nothing acts on the page behind the run's back.
-      const preparing = prepareFilter(s, state.watch, state.endpoint, cutoff, s.account.keep_days === 0);
+      const fetchPage = await pageFetcher(s, state.endpoint);
+      const preparing = prepareFilter(s, state.watch, fetchPage, cutoff, s.account.keep_days === 0);
       try {
-        const [count, kept] = await listRecordRanges(s, state.endpoint, [[HISTORY_START, cutoff - 1], keptRange(s, cutoff)], LIST_LIMITS.countMs);
+        const [count, kept] = await listRecordRanges(s, fetchPage, [[HISTORY_START, cutoff - 1], keptRange(s, cutoff)], LIST_LIMITS.countMs);
         state.kept = { cutoff, listing: kept };
         return count;
       } finally {
@@ -95,7 +98,7 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
     state.kept = undefined;
     const listing = listed ?? await onHistory(s, async () => {
       await learnEndpoint(s, state);
-      return listKept(s, state, cutoff);
+      return listKept(s, state.endpoint, cutoff);
     });
     return { items: listing.records, complete: listing.complete };
   },
