@@ -6,8 +6,9 @@ export interface SimFaults {
   latencyMs?: number;
   /** Answer 429 with `Retry-After: retryAfterSeconds` to the next `count` requests (unset count: all). */
   rateLimit?: { count?: number; retryAfterSeconds?: number };
-  /** Answer 503 to the next `count` requests (unset count: all). */
-  unavailable?: { count?: number };
+  /** Answer 503 to the next `count` requests (unset count: all); with `matching`, only to requests whose path and
+   *  query contain it (one list call among many, e.g. `endTime=1700000000000&`). */
+  unavailable?: { count?: number; matching?: string };
   /** The session dies after this many more signed-in requests (session expiry mid-run). */
   expireSessionAfter?: number;
   /** The next password sign-in goes through a captcha page (Amazon `/ap/cvf`). Cleared once solved. */
@@ -69,8 +70,9 @@ export function parseFaults(input: unknown): SimFaults {
 
 export type Refusal = { status: 429; retryAfterSeconds: number } | { status: 503 };
 
-/** Consumes one unit of a 429/503 fault, if any is active, and says how to refuse the request. */
-export function takeRefusal(f: SimFaults): Refusal | undefined {
+/** Consumes one unit of a 429/503 fault, if any is active for this request (path and query), and says how to
+ *  refuse it. */
+export function takeRefusal(f: SimFaults, pathAndQuery: string): Refusal | undefined {
   if (f.rateLimit) {
     const retryAfterSeconds = f.rateLimit.retryAfterSeconds ?? 30;
     if (f.rateLimit.count !== undefined) {
@@ -79,7 +81,7 @@ export function takeRefusal(f: SimFaults): Refusal | undefined {
     }
     return { status: 429, retryAfterSeconds };
   }
-  if (f.unavailable) {
+  if (f.unavailable && (f.unavailable.matching === undefined || pathAndQuery.includes(f.unavailable.matching))) {
     if (f.unavailable.count !== undefined) {
       f.unavailable.count--;
       if (f.unavailable.count <= 0) delete f.unavailable;

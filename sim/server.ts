@@ -156,7 +156,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
         if (faultAccount && !route.noFaults) {
           const f = faultAccount.faults;
           if (f.latencyMs) await sleep(f.latencyMs);
-          const refusal = takeRefusal(f);
+          const refusal = takeRefusal(f, `${url.pathname}${url.search}`);
           if (refusal) { refuse(ctx, refusal.status, refusal.status === 429 ? refusal.retryAfterSeconds : undefined); return; }
         }
         if (route.signedIn) {

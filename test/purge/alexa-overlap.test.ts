@@ -6,7 +6,7 @@ import t from 'tap';
 import { startSimulator } from '../../sim/server.ts';
 import type { VariantCase } from '../../sim/server.ts';
 import { HISTORY_START } from '../../src/providers/alexa/history.ts';
-import { matrixEnv } from '../helpers/alexa-matrix.ts';
+import { expectedCutoff, matrixEnv } from '../helpers/alexa-matrix.ts';
 
 // Real Chromium, three purges: generous for a loaded machine.
 t.setTimeout(300_000);
@@ -15,12 +15,19 @@ const started = Date.now();
 // Armed by a test: when the count's first list call from Node (it starts at HISTORY_START) has been answered,
 // every later request of that account answers 503, the page's filter calls included.
 let failCountOf: string | undefined;
+// Armed by a test: at the account's first request, its next list call for exactly these query parameters answers
+// 503 (the oldest-day search's second call; the count never asks that range).
+let failOneCall: { account: string; matching: string } | undefined;
 let failing: string | undefined;
 /** List calls the page itself sent (no maxRecordSize, unlike the count's) once the count's calls were failing. */
 const pageCallsWhileFailing: string[] = [];
 const sim = await startSimulator({
   seed: 23, accounts: [], now: () => base + (Date.now() - started),
   onRequest: (line) => {
+    if (failOneCall && line.includes(`[${failOneCall.account}]`)) {
+      sim.control.setFaults(failOneCall.account, { unavailable: { count: 1, matching: failOneCall.matching } });
+      failOneCall = undefined;
+    }
     if (failing && line.includes(`[${failing}]`) && line.includes('-records-v2?') && !line.includes('maxRecordSize')) pageCallsWhileFailing.push(line);
     if (!failCountOf || !line.includes(`startTime=${HISTORY_START}&`) || !line.includes(`[${failCountOf}]`)) return;
     sim.control.setFaults(failCountOf, { unavailable: {} });
@@ -82,5 +89,24 @@ t.test('many recordings in the oldest hour: the oldest day is still found while 
   t.notOk(notes.some((n) => /oldest day was not found/.test(n)), 'the filter was set while counting');
   t.ok(notes.some((n) => /^read back: typed \d\d\/\d\d\/2026 – /.test(n)), 'read back the days typed');
   t.equal(out.after.inScope, 0, 'nothing before the cut-off left');
+  t.equal(out.deletedKept, 0, 'nothing at or after the cut-off deleted');
+});
+
+t.test('the oldest day not found while counting: the range is typed once counted, read back, and deletes the days', async (t) => {
+  // The oldest-day search halves [HISTORY_START, cut-off): its second call asks the older half. That one call fails,
+  // so the search gives up; the count (other ranges) goes on. The date menus were opened meanwhile.
+  const cutoff = expectedCutoff(9, sim.control.now(), 'Europe/London');
+  const matching = `startTime=${HISTORY_START}&endTime=${Math.floor((HISTORY_START + cutoff - 1) / 2)}&`;
+  failOneCall = { account: 'ov-oldest', matching };
+  const out = await env.run(page('oldest not found', {}, 'co.uk'), { id: 'ov-oldest', keepDays: 9, recordings: 300, spanDays: 15 });
+  t.equal(failOneCall, undefined, 'the fault was armed');
+  t.ok(sim.control.requests({ account: 'ov-oldest' }).some((r) => r.path.includes(matching) && r.status === 503), 'the oldest-day search\'s call failed');
+  t.equal(out.result.status, 'ok', `${out.result.error_kind ?? ''} ${out.result.error_message ?? ''}`);
+  const notes = out.result.details.notes as string[];
+  t.ok(notes.some((n) => /oldest day was not found while counting/.test(n)), notes.join(' | '));
+  t.ok(notes.some((n) => /^read back: typed \d\d\/\d\d\/2026 – 10\/11\/2026 \(dmy\)/.test(n)), 'read back the days typed once counted');
+  t.ok(out.before.inScope > 0);
+  t.equal(out.after.inScope, 0, 'nothing before the cut-off left');
+  t.equal(out.after.kept, out.before.kept, 'everything from the cut-off on still there');
   t.equal(out.deletedKept, 0, 'nothing at or after the cut-off deleted');
 });
