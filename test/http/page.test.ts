@@ -160,3 +160,16 @@ t.test('the admin signs in, reads a failed run, presses "Purge all now" and watc
   await page.waitForSelector('body:not(.is-admin) #sign-in-open:visible', { timeout: 5_000 });
   t.same(problems, []);
 });
+
+t.test('a visitor of a private page (the default): the sign-in only, and a footer with nothing dangling', async (t) => {
+  const closed = await simDaemon(t, sim, simConfig(sim, join(dir, 'private'), { accounts: [{ sim: 'kitchen', keep_days: 30 }] }));
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  t.teardown(() => page.close());
+  await page.goto(closed.url);
+  await page.waitForSelector('body[data-ready="private"]', { timeout: 10_000 });
+  t.ok(await page.locator('#private').isVisible(), 'the private notice');
+  t.notOk(await page.locator('#dashboard').isVisible(), 'no dashboard');
+  // No version or uptime for a visitor: the footer is the API link alone, not "· API".
+  t.equal((await page.locator('footer.foot').innerText()).trim(), 'API');
+  await page.screenshot({ path: join(shots, 'private-phone.png') });
+});

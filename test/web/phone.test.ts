@@ -89,6 +89,9 @@ t.test('a visitor at 360 px: the Home Assistant link explains what is wrong and 
   // The daemon's headline (src/purge/status.ts), as the admin reads it: a visitor has no error kind to guess from.
   t.equal(await card.locator('.help-title').textContent(), 'Captcha to solve');
   t.match(await card.locator('.help').textContent(), /What to do: Amazon wants a person to solve a captcha.*Who can fix it: whoever looks after this voicewipe/s);
+  // The daemon's `backticked` command shows as code, not with its backticks.
+  t.equal(await card.locator('.help-text code').textContent(), 'voicewipe invite');
+  t.notMatch(await card.locator('.help').textContent(), /`/);
   t.same(await cutOff(page, 'main'), [], 'nothing on the page cut off');
   await page.screenshot({ path: shot('phone-needs-you.png'), fullPage: true });
   publish('phone-needs-you.png');

@@ -1,7 +1,7 @@
 // The account cards: each account's state, headline and what to do (decided by the daemon, src/purge/status.ts,
 // and shown as they are), its figures for the admin, its progress while a run goes, and its buttons.
 import { checkPage, purge, renderAdmin, resume } from './admin.js';
-import { $, $as, setText } from './dom.js';
+import { $, $as, setText, setTextWithCode } from './dom.js';
 import { ago, formatTime, number, plural, when } from './format.js';
 import { makeInvite, remoteSignIn } from './links.js';
 import { progressPercent, progressWords } from './live.js';
@@ -81,8 +81,8 @@ export function renderAccounts() {
     help.hidden = !showHelp;
     if (showHelp) {
       setText(help, '.help-title', account.headline ?? '');
-      setText(help, '.help-text', `What to do: ${account.help}.`);
-      setText(help, '.help-who', !view.admin && account.who ? `Who can fix it: ${account.who}.` : '');
+      setTextWithCode(help, '.help-text', `What to do: ${account.help}.`);
+      setTextWithCode(help, '.help-who', !view.admin && account.who ? `Who can fix it: ${account.who}.` : '');
     }
     node.classList.toggle('overdue', Boolean(account.overdue));
     const busy = Boolean(s.running);

@@ -63,3 +63,24 @@ export function setText(root, selector, text) {
   const node = $(selector, root);
   if (node.textContent !== text) node.textContent = text;
 }
+
+/** The nodes of a sentence whose `backticked` words (commands, config keys, as the daemon writes them) show as
+ *  code: built from text nodes, never parsed as HTML.
+ * @param {string} text
+ * @returns {(Node | string)[]}
+ */
+export function withCode(text) {
+  return text.split('`').map((part, i) => (i % 2 === 1 ? el('code', { text: part }) : part));
+}
+
+/** Sets a sentence with `backticked` code (withCode), only when its words changed.
+ * @param {ParentNode} root
+ * @param {string} selector
+ * @param {string} text
+ */
+export function setTextWithCode(root, selector, text) {
+  const node = $(selector, root);
+  if (node.dataset.text === text) return;
+  node.dataset.text = text;
+  node.replaceChildren(...withCode(text));
+}

@@ -62,6 +62,8 @@ function render() {
   $('#private').hidden = true;
   $('#dashboard').hidden = false;
   $('#version').textContent = `voicewipe ${s.version}`;
+  // The separator before "API" only once there is something before it (a private page shows just the link).
+  $('#api-sep').hidden = false;
   // A visitor's status has no times.
   $('#uptime').textContent = s.uptime_seconds === undefined ? '' : ` · up ${duration(s.uptime_seconds * 1000)}`;
   renderAdmin();

@@ -2,7 +2,7 @@
 // what to do and the vendor's page at the moment of failure.
 import { api } from './api.js';
 import { renderChart } from './chart.js';
-import { $, $as, el } from './dom.js';
+import { $, $as, el, withCode } from './dom.js';
 import { dateTime, duration, number, plural, when } from './format.js';
 import { accountName, view } from './state.js';
 import { ACCOUNT_RESULT_WORDS, ERROR_TITLES, RUN_WORDS, TRIGGER_WORDS, wordFor } from './words.js';
@@ -58,7 +58,7 @@ async function openRun(id) {
     if (a.error_kind) {
       section.append(el('div', { class: 'help', 'data-kind': a.error_kind },
         el('p', { class: 'help-title', text: wordFor(ERROR_TITLES, a.error_kind) }),
-        a.help ? el('p', { class: 'help-text', text: `What to do: ${a.help}.` }) : null,
+        a.help ? el('p', { class: 'help-text' }, ...withCode(`What to do: ${a.help}.`)) : null,
         a.error_message ? el('p', { class: 'small muted detail', text: `What voicewipe saw: ${a.error_message}` }) : null));
     }
     if (a.evidence?.screenshot) {
