@@ -34,6 +34,12 @@ function relative(iso, now = Date.now()) {
   return format.format(Math.round(minutes / 1440), 'day');
 }
 
+/** An account's retention as the status page words it (web/page/words.js keepWords): whole days. */
+function keepWords(days) {
+  if (!Number.isInteger(days)) return '';
+  return days === 0 ? 'deletes everything' : `keeps at least ${days === 1 ? '1 day' : `${days.toLocaleString()} days`}`;
+}
+
 function httpUrl(url) {
   return typeof url === 'string' && /^https?:\/\//.test(url) ? url : undefined;
 }
@@ -163,11 +169,13 @@ class VoicewipeCard extends HTMLElement {
         lines.push(`last purge ${escapeHtml(relative(attrs.last_success_at, now))} · ${escapeHtml(Number(attrs.total_deleted ?? 0).toLocaleString())} deleted in total`);
       }
       const help = value === 'unavailable' ? '' : attrs.help;
+      const keeps = value === 'unavailable' ? '' : keepWords(attrs.keep_days);
       return `<div class="row" data-account="${escapeHtml(a.id)}" data-state="${escapeHtml(value)}" style="--state:${colour}">
         <button class="name" data-more="${escapeHtml(a.status)}" aria-label="${escapeHtml(name)}: details">
           <span class="title"><span class="dot" aria-hidden="true"></span>${escapeHtml(name)}</span>
           <span class="state">${escapeHtml(STATE_WORDS[value] ?? value)}${attrs.overdue && value !== 'disabled' ? ' · overdue' : ''}</span>
           ${lines.map((l) => `<span class="sub">${l}</span>`).join('')}
+          ${keeps ? `<span class="keeps">${escapeHtml(keeps[0].toUpperCase() + keeps.slice(1))}</span>` : ''}
           ${help ? `<span class="help">${escapeHtml(help)}</span>` : ''}
         </button>
         <div class="actions">
@@ -190,7 +198,7 @@ class VoicewipeCard extends HTMLElement {
         .title { font-weight: 500; display: flex; align-items: center; gap: 8px; }
         .dot { width: 10px; height: 10px; border-radius: 50%; background: var(--state); flex: none; }
         .state { font-weight: 500; }
-        .sub, .help { color: var(--secondary-text-color); font-size: 0.9em; overflow-wrap: anywhere; }
+        .sub, .keeps, .help { color: var(--secondary-text-color); font-size: 0.9em; overflow-wrap: anywhere; }
         .actions { display: flex; flex-direction: column; gap: 6px; align-items: stretch; }
         .action { cursor: pointer; border-radius: 18px; padding: 6px 14px; font: inherit; font-size: 0.9em; font-weight: 500; text-align: center;
           text-decoration: none; background: transparent; color: var(--primary-text-color); border: 1px solid var(--divider-color, #9e9e9e); }

@@ -9,7 +9,7 @@ export interface PublicStatus {
   public_status: boolean;
   mqtt: string;
   schedule: { enabled: boolean };
-  accounts: { id: string; name: string; provider: string; enabled: boolean; state: string; headline: string | null; help: string | null; who?: string | null }[];
+  accounts: { id: string; name: string; provider: string; enabled: boolean; keep_days: number; state: string; headline: string | null; help: string | null; who?: string | null }[];
 }
 
 /** The admin's view (statusView in routes/status.ts) has these fields and many more. */
@@ -22,8 +22,9 @@ export function publicStatusView(view: StatusLike): PublicStatus {
     public_status: view.public_status,
     mqtt: view.mqtt,
     schedule: { enabled: view.schedule.enabled },
-    // What is wrong and who can fix it is for everyone: it is the point of a household's "needs you".
-    accounts: view.accounts.map((a) => ({ id: a.id, name: a.name, provider: a.provider, enabled: a.enabled, state: a.state, headline: a.headline, help: a.help, who: a.who ?? null })),
+    // What is wrong and who can fix it is for everyone: it is the point of a household's "needs you". So is how
+    // long recordings are kept (a setting, not a trace of when anyone spoke).
+    accounts: view.accounts.map((a) => ({ id: a.id, name: a.name, provider: a.provider, enabled: a.enabled, keep_days: a.keep_days, state: a.state, headline: a.headline, help: a.help, who: a.who ?? null })),
   };
 }
 

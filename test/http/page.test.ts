@@ -50,6 +50,9 @@ t.test('a visitor on a phone (public_status: true): each account\'s state, no co
   t.equal(await page.locator('.card').count(), 3);
   t.equal(await page.locator('.card[data-account="kitchen"] .state-words').textContent(), 'All clear');
   t.equal(await page.locator('.card[data-account="nest"] .state-words').textContent(), 'Switched off in the config');
+  // Whole days (README): what each account keeps, a visitor too.
+  t.equal(await page.locator('.card[data-account="kitchen"] .provider').textContent(), 'Amazon Alexa · keeps at least 30 days');
+  t.equal(await page.locator('.card[data-account="bedroom"] .provider').textContent(), 'Amazon Alexa · keeps at least 7 days');
   const total = (daemon.context.db.prepare("SELECT total_deleted FROM accounts WHERE id = 'kitchen'").get() as { total_deleted: number }).total_deleted;
   t.notMatch(await page.locator('body').innerText(), new RegExp(`\\b${total.toLocaleString('en-US')}\\b`), 'no lifetime total for a visitor');
   t.equal(await page.locator('#runs-body tr').count(), 0, 'no run history for a visitor');

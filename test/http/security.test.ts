@@ -119,7 +119,7 @@ t.test('public_status: true: visitors get states only, no counts, times or histo
   const s = res.json();
   t.same(Object.keys(s).sort(), ['accounts', 'admin', 'mqtt', 'public_status', 'schedule', 'version']);
   t.same(s.schedule, { enabled: true });
-  t.same(Object.keys(s.accounts[0]).sort(), ['enabled', 'headline', 'help', 'id', 'name', 'provider', 'state', 'who']);
+  t.same(Object.keys(s.accounts[0]).sort(), ['enabled', 'headline', 'help', 'id', 'keep_days', 'name', 'provider', 'state', 'who']);
   t.match(s.accounts, [{ id: 'kitchen', state: 'ok', headline: null, help: null }, { id: 'bedroom', state: 'needs_person', headline: 'Captcha to solve', help: /captcha/ }]);
   t.notMatch(res.body, /found|deleted|_at"|remaining|run_id|uptime/, 'no counts or times anywhere');
   for (const url of ['/api/runs', `/api/runs/${runs[0]}`, '/metrics']) t.equal((await app.inject(url)).statusCode, 401, `${url}: the admin's`);

@@ -19,13 +19,13 @@ const URL_BASE = 'http://voicewipe.local:8733/';
 
 interface Account { id: string; name: string; status: string; attrs?: Record<string, unknown>; purge?: boolean; renamed?: boolean; resumeId?: string }
 const ACCOUNTS: Account[] = [
-  { id: 'kitchen', name: 'Kitchen Echo', status: 'ok', attrs: { last_success_at: hoursAgo(9), total_deleted: 1234 } },
+  { id: 'kitchen', name: 'Kitchen Echo', status: 'ok', attrs: { last_success_at: hoursAgo(9), total_deleted: 1234, keep_days: 30 } },
   { id: 'bedroom', name: 'Bedroom Echo Dot', status: 'needs_person', renamed: true,
     attrs: { needs_person: true, problem: true, action_url: `${URL_BASE}#signin=bedroom`, help: 'Amazon wants a person to solve a captcha: sign in once from the status page', last_success_at: hoursAgo(30) } },
   { id: 'office', name: 'Office Google', status: 'failed', attrs: { problem: true, overdue: true, help: 'the vendor could not be reached: check the Pi\'s network', last_success_at: hoursAgo(60), action_url: `${URL_BASE}#account=office` } },
   { id: 'living', name: 'Living-room Nest', status: 'running', attrs: { last_success_at: hoursAgo(24) } },
   { id: 'attic', name: 'Attic Echo', status: 'disabled', purge: false },
-  { id: 'garage', name: 'Garage Echo', status: 'never_run' },
+  { id: 'garage', name: 'Garage Echo', status: 'never_run', attrs: { keep_days: 0 } },
   // Its "Resume purges" button renamed: only its registry entry (entity_category config) says what it is.
   { id: 'hall', name: 'Hall Echo', status: 'paused', resumeId: 'button.hall_ack', attrs: { problem: true, help: 'purging is paused (deleted more than expected): acknowledge it on the status page to resume' } },
   { id: 'loft', name: 'Loft Echo', status: 'unavailable' },
@@ -168,6 +168,10 @@ t.test('each state in words, the right buttons, from the registries', async (t) 
   t.equal(await signIn.getAttribute('href'), `${URL_BASE}#signin=bedroom`, 'straight to that account\'s sign-in');
   t.match(await inCard(page, '.row[data-account="bedroom"] .help').textContent(), /captcha/);
   t.match(await inCard(page, '.row[data-account="kitchen"] .sub').textContent(), /last purge 9 hours ago · 1,234 deleted in total/);
+  // Whole days: what an account keeps, in the README's words.
+  t.equal(await inCard(page, '.row[data-account="kitchen"] .keeps').textContent(), 'Keeps at least 30 days');
+  t.equal(await inCard(page, '.row[data-account="garage"] .keeps').textContent(), 'Deletes everything');
+  t.equal(await inCard(page, '.row[data-account="loft"] .keeps').count(), 0, 'offline: nothing said');
   t.match(await inCard(page, '.head').textContent(), /Next purge in 16 hours/);
   t.ok(await inCard(page, '.row[data-account="loft"]').getByRole('button', { name: 'Purge now' }).isDisabled(), 'offline: no purge');
 

@@ -6,7 +6,7 @@ import { ago, formatTime, number, plural, when } from './format.js';
 import { makeInvite, remoteSignIn } from './links.js';
 import { progressPercent, progressWords } from './live.js';
 import { view } from './state.js';
-import { PROVIDER_WORDS, SIGNIN_WORDS, STATE_WORDS, wordFor } from './words.js';
+import { keepWords, PROVIDER_WORDS, SIGNIN_WORDS, STATE_WORDS, wordFor } from './words.js';
 
 /** @typedef {import('./types.js').Account} Account */
 
@@ -42,7 +42,7 @@ export function renderAccounts() {
     if (live && (live.status === 'running' || live.status === 'pending')) state = live.status === 'running' ? 'running' : 'waiting';
     node.dataset.state = state;
     setText(node, '.card-name', account.name);
-    setText(node, '.provider', wordFor(PROVIDER_WORDS, account.provider));
+    setText(node, '.provider', [wordFor(PROVIDER_WORDS, account.provider), keepWords(account.keep_days)].filter(Boolean).join(' · '));
     setText(node, '.state-words', wordFor(STATE_WORDS, state));
 
     const progress = $('.progress', node);

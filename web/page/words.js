@@ -55,6 +55,15 @@ export const PROVIDER_WORDS = { alexa: 'Amazon Alexa', google: 'Google Assistant
 /** How an account signs in (issue 14). @type {Record<string, string>} */
 export const SIGNIN_WORDS = { app_device: 'as the Alexa app (device "voicewipe")', web: 'with the password', person: 'by you, once' };
 
+/** What an account's retention means, in the words of the README and Home Assistant's card: whole days, so at
+ *  least N days are kept (keep_days 0: everything is deleted, up to the run).
+ * @param {number | undefined} days
+ */
+export function keepWords(days) {
+  if (days === undefined) return '';
+  return days === 0 ? 'deletes everything' : `keeps at least ${days === 1 ? '1 day' : `${days.toLocaleString()} days`}`;
+}
+
 /** A word from one of the tables above, or the daemon's own word when the page does not know it yet.
  * @param {Record<string, string>} table
  * @param {string | null | undefined} key
