@@ -1,7 +1,7 @@
 // The status API under load: /api/status latency (p50/p99) at a steady few hundred requests a second over
 // keep-alive loopback connections, and the bytes a browser transfers for the page (gzip as served).
 import { Agent, request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -71,7 +71,9 @@ export async function benchHttp(): Promise<Record<string, number>> {
 
     let gzipBytes = 0;
     let rawBytes = 0;
-    for (const path of ['/', '/app.js', '/style.css']) {
+    // The page and every module it imports (web/app.js imports web/page/*.js since the modules were split).
+    const modules = readdirSync(new URL('../web/page/', import.meta.url)).filter((f) => f.endsWith('.js')).map((f) => `/page/${f}`);
+    for (const path of ['/', '/app.js', '/style.css', ...modules]) {
       gzipBytes += (await get(agent, `${daemon.url}${path}`, { 'accept-encoding': 'gzip' })).bytes;
       rawBytes += (await get(agent, `${daemon.url}${path}`)).bytes;
     }
