@@ -16,6 +16,8 @@ const sim = await startSimulator({
     { id: 'totp', vendor: 'amazon', email: 'totp@example.com', password: 'pw-totp-1', mfa: 'totp', recordings: 600, spanDays: 120 },
     { id: 'plain', vendor: 'amazon', email: 'plain@example.com', password: 'pw-plain-1', mfa: 'none', marketplace: 'co.uk', recordings: 300, spanDays: 90, passkeyNudge: true },
     { id: 'sms', vendor: 'amazon', email: 'sms@example.com', password: 'pw-sms-1', mfa: 'sms', recordings: 50, spanDays: 60 },
+    // The late-2026 verification page: /ap/cvf with a code sent by e-mail.
+    { id: 'mail', vendor: 'amazon', email: 'mail@example.com', password: 'pw-mail-1', mfa: 'email', recordings: 50, spanDays: 60 },
   ],
 });
 t.teardown(() => sim.close());
@@ -24,7 +26,7 @@ const older = (id: string, days: number) => sim.control.remaining(id, { to: cuto
 const signIns = (id: string) => sim.control.requests({ account: id, kind: 'amazon.signin.done' }).length;
 
 t.beforeEach(() => {
-  for (const id of ['totp', 'plain', 'sms']) sim.control.reset(id);
+  for (const id of ['totp', 'plain', 'sms', 'mail']) sim.control.reset(id);
   sim.control.clearRequests();
 });
 
@@ -74,20 +76,24 @@ t.test('keep_days 0 deletes everything; a dry run deletes nothing and counts', a
   t.ok(real.results[0].details.notes, 'passkey nudge handled');
 });
 
-t.test('a person is needed: captcha, SMS code, wrong password', async (t) => {
+t.test('a person is needed: captcha, SMS code, e-mailed code, wrong password', async (t) => {
   sim.control.setFaults('totp', { captchaNextSignIn: true });
-  const env = purgeEnv(t, sim, [{ sim: 'totp', keep_days: 30 }, { sim: 'sms', keep_days: 30 }, { sim: 'plain', keep_days: 30, password: 'wrong-password' }]);
+  const env = purgeEnv(t, sim, [{ sim: 'totp', keep_days: 30 }, { sim: 'sms', keep_days: 30 }, { sim: 'mail', keep_days: 30 }, { sim: 'plain', keep_days: 30, password: 'wrong-password' }]);
   const needs: string[] = [];
   env.events.on('needs_login', (e) => needs.push(`${e.account_id}:${e.error_kind}`));
-  const total = { totp: sim.control.remaining('totp'), sms: sim.control.remaining('sms'), plain: sim.control.remaining('plain') };
+  const remaining = () => ({ totp: sim.control.remaining('totp'), sms: sim.control.remaining('sms'), mail: sim.control.remaining('mail'), plain: sim.control.remaining('plain') });
+  const total = remaining();
   const run = await env.run();
   const by = Object.fromEntries(run.results.map((r) => [r.account_id, r]));
   t.match(by.totp, { status: 'failed', error_kind: 'captcha', attempts: 1 });
   t.match(by.sms, { status: 'failed', error_kind: 'mfa_required', attempts: 1 });
+  t.match(by.mail, { status: 'failed', error_kind: 'mfa_required', attempts: 1 });
+  t.match(by.mail.error_message, /verification code by e-mail/);
+  t.equal(sim.control.requests({ account: 'mail' }).filter((r) => r.path.startsWith('/ap/cvf/verify')).length, 0, 'no code was guessed on /ap/cvf');
   t.match(by.plain, { status: 'failed', error_kind: 'bad_credentials', attempts: 1 });
   t.equal(run.status, 'needs_person');
-  t.same(needs.sort(), ['plain:bad_credentials', 'sms:mfa_required', 'totp:captcha']);
-  t.same({ totp: sim.control.remaining('totp'), sms: sim.control.remaining('sms'), plain: sim.control.remaining('plain') }, total, 'nothing deleted');
+  t.same(needs.sort(), ['mail:mfa_required', 'plain:bad_credentials', 'sms:mfa_required', 'totp:captcha']);
+  t.same(remaining(), total, 'nothing deleted');
   t.equal(sim.control.requests({ account: 'plain', kind: 'amazon.signin.bad_password' }).length, 1, 'the wrong password was tried once, not in a loop');
   for (const r of run.results) {
     t.ok(r.evidence_dir, `${r.account_id}: evidence kept`);
