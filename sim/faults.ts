@@ -19,6 +19,9 @@ export interface SimFaults {
   redesign?: 0 | 1 | 2;
   /** Deletes answer 200 but nothing is removed. */
   silentDelete?: boolean;
+  /** Amazon: a range delete also takes this much after the end it was given (a backend whose day ends in another
+   *  time zone): what the survivor check exists for. */
+  overDeleteMs?: number;
   /** Deleted records stay listed for this long, then vanish. */
   eventualConsistencyMs?: number;
   /** List requests after the first page hang this long (true: until the client gives up or the sim closes). */
@@ -47,7 +50,7 @@ export interface SimFaults {
 
 export const FAULT_NAMES = [
   'latencyMs', 'rateLimit', 'unavailable', 'expireSessionAfter', 'captchaNextSignIn', 'csrfRotation', 'redesign',
-  'silentDelete', 'eventualConsistencyMs', 'lazyLoadStall', 'identityCheck',
+  'silentDelete', 'overDeleteMs', 'eventualConsistencyMs', 'lazyLoadStall', 'identityCheck',
   'deleteDialog', 'mixedList', 'dateTyping', 'stuckItems', 'itemConfirm', 'listLoop',
 ] as const;
 

@@ -169,8 +169,9 @@ export function applyDelete(ctx: Ctx, acct: AccountState, keys: string[], via: '
 }
 
 /** A range delete, both ends inclusive; one splice over the sorted array when no fault is in the way. */
-function deleteRange(ctx: Ctx, acct: AccountState, start: number, end: number): void {
+function deleteRange(ctx: Ctx, acct: AccountState, start: number, given: number): void {
   const f = acct.faults;
+  const end = given + (f.overDeleteMs ?? 0);
   if (!f.silentDelete && !f.eventualConsistencyMs) {
     const removed = acct.store.deleteRange(start, end);
     ctx.state.noteDeleted(acct, removed.map((r) => r.ts), 'range');

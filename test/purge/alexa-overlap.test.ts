@@ -4,7 +4,7 @@
 // page_changed. Checked through the simulator's control API and request log, not only the product's report.
 import t from 'tap';
 import { startSimulator } from '../../sim/server.ts';
-import type { VariantCase } from '../../sim/server.ts';
+import type { SimFaults, VariantCase } from '../../sim/server.ts';
 import { HISTORY_START } from '../../src/providers/alexa/history.ts';
 import { expectedCutoff, matrixEnv } from '../helpers/alexa-matrix.ts';
 
@@ -15,18 +15,17 @@ const started = Date.now();
 // Armed by a test: when the count's first list call from Node (it starts at HISTORY_START) has been answered,
 // every later request of that account answers 503, the page's filter calls included.
 let failCountOf: string | undefined;
-// Armed by a test: at the account's first request, its next list call for exactly these query parameters answers
-// 503 (the oldest-day search's second call; the count never asks that range).
-let failOneCall: { account: string; matching: string } | undefined;
+// Armed by a test: faults given to the account at its first request (env.run resets an account's faults).
+let arm: { account: string; faults: SimFaults } | undefined;
 let failing: string | undefined;
 /** List calls the page itself sent (no maxRecordSize, unlike the count's) once the count's calls were failing. */
 const pageCallsWhileFailing: string[] = [];
 const sim = await startSimulator({
   seed: 23, accounts: [], now: () => base + (Date.now() - started),
   onRequest: (line) => {
-    if (failOneCall && line.includes(`[${failOneCall.account}]`)) {
-      sim.control.setFaults(failOneCall.account, { unavailable: { count: 1, matching: failOneCall.matching } });
-      failOneCall = undefined;
+    if (arm && line.includes(`[${arm.account}]`)) {
+      sim.control.setFaults(arm.account, arm.faults);
+      arm = undefined;
     }
     if (failing && line.includes(`[${failing}]`) && line.includes('-records-v2?') && !line.includes('maxRecordSize')) pageCallsWhileFailing.push(line);
     if (!failCountOf || !line.includes(`startTime=${HISTORY_START}&`) || !line.includes(`[${failCountOf}]`)) return;
@@ -97,9 +96,10 @@ t.test('the oldest day not found while counting: the range is typed once counted
   // so the search gives up; the count (other ranges) goes on. The date menus were opened meanwhile.
   const cutoff = expectedCutoff(9, sim.control.now(), 'Europe/London');
   const matching = `startTime=${HISTORY_START}&endTime=${Math.floor((HISTORY_START + cutoff - 1) / 2)}&`;
-  failOneCall = { account: 'ov-oldest', matching };
+  // Its next list call for exactly these query parameters answers 503.
+  arm = { account: 'ov-oldest', faults: { unavailable: { count: 1, matching } } };
   const out = await env.run(page('oldest not found', {}, 'co.uk'), { id: 'ov-oldest', keepDays: 9, recordings: 300, spanDays: 15 });
-  t.equal(failOneCall, undefined, 'the fault was armed');
+  t.equal(arm, undefined, 'the fault was armed');
   t.ok(sim.control.requests({ account: 'ov-oldest' }).some((r) => r.path.includes(matching) && r.status === 503), 'the oldest-day search\'s call failed');
   t.equal(out.result.status, 'ok', `${out.result.error_kind ?? ''} ${out.result.error_message ?? ''}`);
   const notes = out.result.details.notes as string[];
@@ -109,4 +109,19 @@ t.test('the oldest day not found while counting: the range is typed once counted
   t.equal(out.after.inScope, 0, 'nothing before the cut-off left');
   t.equal(out.after.kept, out.before.kept, 'everything from the cut-off on still there');
   t.equal(out.deletedKept, 0, 'nothing at or after the cut-off deleted');
+});
+
+t.test('a range delete that takes a day too many: over_deleted, with how many and which day, and the evidence kept', async (t) => {
+  // The backend ends the range a day later than the page asked (its day in another time zone): the read-back
+  // cannot see that; the survivor check does.
+  arm = { account: 'ov-over', faults: { overDeleteMs: 86_400_000 } };
+  const out = await env.run(page('deletes a day too many', {}, 'co.uk'), { id: 'ov-over', keepDays: 9, recordings: 300, spanDays: 15 });
+  t.equal(arm, undefined, 'the fault was armed');
+  const gone = sim.control.deletedLog('ov-over', { from: out.cutoff });
+  t.ok(gone.length > 0, `the simulator deleted ${gone.length} recording(s) of the first day kept`);
+  t.match(out.result, { status: 'failed', error_kind: 'over_deleted', attempts: 1 });
+  // 20 November, keep_days 9: the first day kept is 11 November (London), the day the backend took too.
+  t.match(out.result.error_message, new RegExp(`^${gone.length} recordings? the run meant to keep (is|are) gone \\(2026-11-11: ${gone.length}\\)`));
+  t.ok(out.result.evidence_dir, 'evidence kept');
+  t.equal(out.after.inScope, 0, 'the range itself was deleted');
 });
