@@ -11,6 +11,7 @@ import type { Logger } from './log.ts';
 import { SystemdNotifier } from './sd-notify.ts';
 import { secureStateDir } from './state-dir.ts';
 import { pruneEvidence } from './browser/evidence.ts';
+import { pausingRunIds } from './db/queries.ts';
 import { describeLeftovers, sweepSignInBrowsers } from './browser/leftovers.ts';
 import { dualProtocolServer, ensureCertificate, tlsEnabled } from './http/tls.ts';
 import type { MqttLink } from './mqtt/index.ts';
@@ -58,7 +59,7 @@ export async function startDaemon(config: Config, log: Logger, opts: ContextOpti
   }
   // Evidence (masked, encrypted) is kept history.evidence_days: pruned now and after every run.
   const pruneOldEvidence = () => {
-    const removed = pruneEvidence(config.state_dir, config.history.evidence_days);
+    const removed = pruneEvidence(config.state_dir, config.history.evidence_days, Date.now(), pausingRunIds(context.db));
     if (removed > 0) log.info({ runs: removed, evidence_days: config.history.evidence_days }, 'old evidence removed');
   };
   pruneOldEvidence();

@@ -138,9 +138,10 @@ export function readEvidence(stateDir: string, runId: number, accountId: string,
   return openEvidence(loadVaultKey(stateDir, env), blob, runId, accountId, file);
 }
 
-/** Removes the evidence of runs older than `days` days (history.evidence_days; 0 = keep none). Returns how
- *  many runs' evidence went. The database keeps the run; its page just has no evidence links any more. */
-export function pruneEvidence(stateDir: string, days: number, now = Date.now()): number {
+/** Removes the evidence of runs older than `days` days (history.evidence_days; 0 = keep none), except the runs in
+ *  `keep` (a run that paused an account, while it is paused) unless `days` is 0. Returns how many runs' evidence
+ *  went. The database keeps the run; its page just has no evidence links any more. */
+export function pruneEvidence(stateDir: string, days: number, now = Date.now(), keep: number[] = []): number {
   const root = join(stateDir, 'evidence');
   let entries: string[];
   try { entries = readdirSync(root); } catch { return 0; }
@@ -148,7 +149,7 @@ export function pruneEvidence(stateDir: string, days: number, now = Date.now()):
   for (const name of entries) {
     const path = join(root, name);
     try {
-      if (days > 0 && statSync(path).mtimeMs > now - days * 86_400_000) continue;
+      if (days > 0 && (keep.includes(Number(name)) || statSync(path).mtimeMs > now - days * 86_400_000)) continue;
       rmSync(path, { recursive: true, force: true });
       removed++;
     } catch { /* gone meanwhile */ }

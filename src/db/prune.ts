@@ -1,5 +1,6 @@
 // History retention: runs, their results and their evidence older than history.keep_days go, so the database
-// and the SD card stay small after years of nightly runs. Lasting per-account figures (total deleted, last
+// and the SD card stay small after years of nightly runs; but not the run whose over_deleted paused an account
+// that is still paused (a person has yet to look at that evidence). Lasting per-account figures (total deleted, last
 // success) live in `accounts` and are kept.
 import { deleteRunEvidence } from '../browser/evidence.ts';
 import type { Database } from './open.ts';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { openDatabase } from '../../src/db/open.ts';
 import { pruneHistory } from '../../src/db/prune.ts';
+import { pauseAccount, pausingRunIds, resumeAccount } from '../../src/db/queries.ts';
 import { createContext } from '../../src/context.ts';
 import { createLogger } from '../../src/log.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -50,5 +51,30 @@ t.test('pruning leaves a running run alone and is a no-op when nothing is old', 
   t.same(pruneHistory(db, dir, 30), { runs: 0, vacuumed: false });
   t.equal((db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 1);
   t.notOk(existsSync(join(dir, 'evidence')));
+  db.close();
+});
+
+t.test('the run that paused an account (over_deleted) keeps its evidence while the account is paused', async (t) => {
+  const state = t.testdir();
+  const { db } = openDatabase(join(state, 'v.db'));
+  seedNights(db, state, 200);
+  // The oldest failed night becomes the one that deleted recordings meant to be kept, and paused the bedroom.
+  const { run_id: runId, evidence_dir: evidence } = db.prepare(
+    'SELECT run_id, evidence_dir FROM account_results WHERE evidence_dir IS NOT NULL ORDER BY run_id LIMIT 1').get() as { run_id: number; evidence_dir: string };
+  db.prepare("UPDATE account_results SET error_kind = 'over_deleted' WHERE run_id = ? AND account_id = 'bedroom'").run(runId);
+  pauseAccount(db, { id: 'bedroom', provider: 'alexa' }, 'over_deleted', Date.now() - 190 * 86_400_000);
+  const runs = () => (db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n;
+
+  const first = pruneHistory(db, state, 90);
+  t.ok(first.runs >= 100, `${first.runs} old runs pruned`);
+  t.ok(db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId), 'the run that paused the account is kept');
+  t.ok(existsSync(join(state, evidence)), 'and its evidence');
+  const recent = (db.prepare('SELECT count(*) AS n FROM runs WHERE started_at >= ?').get(Date.now() - 90 * 86_400_000) as { n: number }).n;
+  t.equal(runs(), recent + 1, 'the last 90 days, plus that run');
+  t.same(pausingRunIds(db), [runId], 'the evidence pruner is told to keep it too');
+
+  t.equal(resumeAccount(db, 'bedroom'), true, 'a person acknowledges the pause');
+  t.equal(pruneHistory(db, state, 90).runs, 1, 'the next prune takes it');
+  t.notOk(existsSync(join(state, evidence)), 'with its evidence');
   db.close();
 });
