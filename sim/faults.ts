@@ -44,7 +44,7 @@ export interface SimFaults {
   stuckItems?: number;
   /** The per-item trash opens a small confirmation with its own Delete button. */
   itemConfirm?: boolean;
-  /** Google: the list answers the cursor it was given, so paging never ends. */
+  /** The list answers the cursor it was given (Amazon: while there is more), so paging never ends. */
   listLoop?: boolean;
 }
 

@@ -115,6 +115,8 @@ async function listPage(ctx: Ctx, previous: unknown): Promise<ListResult | undef
     const last = records[records.length - 1];
     if (acct.store.page(start, end, 1, last.ts).length > 0) next = encodeCursor({ b: size > 1 ? last.ts + 1 : last.ts, s: start, e: end });
   }
+  // The listLoop trap: a page that points back at itself (the same cursor it was given, while there is more).
+  if (acct.faults.listLoop && cursor && next) next = String(previous);
   if (acct.faults.csrfRotation) { delete acct.faults.csrfRotation; acct.csrfToken = token(); }
   return { records, next, first: !cursor };
 }

@@ -125,3 +125,23 @@ t.test('a range delete that takes a day too many: over_deleted, with how many an
   t.ok(out.result.evidence_dir, 'evidence kept');
   t.equal(out.after.inScope, 0, 'the range itself was deleted');
 });
+
+t.test('a count cut short (a list that loops): "at least N", the range from the first possible day, nothing kept deleted', async (t) => {
+  for (const [name, variant] of [['typed', {}], ['calendar only', { dateInput: 'calendar' }]] as const) {
+    const id = `ov-loop-${variant.dateInput ?? 'text'}`;
+    arm = { account: id, faults: { listLoop: true } };
+    const out = await env.run(page(`loops, ${name}`, variant, 'com'), { id, keepDays: 9, recordings: 300, spanDays: 15 });
+    t.equal(arm, undefined, `${name}: the fault was armed`);
+    t.equal(out.result.status, 'ok', `${name}: ${out.result.error_kind ?? ''} ${out.result.error_message ?? ''} ${JSON.stringify(out.result.details.notes)}`);
+    t.equal(out.result.found_exact, false, `${name}: the count says "at least"`);
+    t.ok((out.result.found ?? 0) > 0 && (out.result.found ?? 0) < out.before.inScope, `${name}: counted at least ${out.result.found} of ${out.before.inScope}`);
+    const notes = out.result.details.notes as string[];
+    t.ok(notes.some((n) => /^counted at least \d+: the list repeated a cursor/.test(n)), `${name}: says why the count stopped`);
+    // Lists are newest first: with the oldest unknown, the range starts at the first day anything could be.
+    // Typed, or picked in the calendar about 150 months back.
+    t.ok(notes.some((n) => /^read back: typed (01\/01\/2014 – 11\/10\/2026|2014-01-01 picked – 2026-11-10 picked)/.test(n)), `${name}: read back from 1 January 2014: ${notes.join(' | ')}`);
+    t.equal(out.after.inScope, 0, `${name}: nothing before the cut-off left`);
+    t.equal(out.deletedKept, 0, `${name}: nothing at or after the cut-off deleted`);
+    t.equal(out.after.kept, out.before.kept, `${name}: everything from the cut-off on still there`);
+  }
+});
