@@ -26,6 +26,9 @@ export interface SimFaults {
   eventualConsistencyMs?: number;
   /** List requests after the first page hang this long (true: until the client gives up or the sim closes). */
   lazyLoadStall?: boolean | number;
+  /** Amazon: the page lists through a path voicewipe does not know (`…/alexa-history-records-v3`, answering as the
+   *  Review Alexa History call) and the classic call answers 200 with an empty list: a count would be blind. */
+  listMoved?: boolean;
   /** Google: the next page load shows the "Verify it's you" interstitial. Cleared once passed. */
   identityCheck?: boolean;
   // Google's delete dialog and list (sim/README.md, "Google: products, dialog variants and traps").
@@ -50,7 +53,7 @@ export interface SimFaults {
 
 export const FAULT_NAMES = [
   'latencyMs', 'rateLimit', 'unavailable', 'expireSessionAfter', 'captchaNextSignIn', 'csrfRotation', 'redesign',
-  'silentDelete', 'overDeleteMs', 'eventualConsistencyMs', 'lazyLoadStall', 'identityCheck',
+  'silentDelete', 'overDeleteMs', 'listMoved', 'eventualConsistencyMs', 'lazyLoadStall', 'identityCheck',
   'deleteDialog', 'mixedList', 'dateTyping', 'stuckItems', 'itemConfirm', 'listLoop',
 ] as const;
 

@@ -9,6 +9,8 @@ import type { AccountState } from '../state.ts';
 
 export const LIST_PATH = '/alexa-privacy/apd/rvh/customer-history-records-v2';
 export const RAH_LIST_PATH = '/alexa-privacy/apd/rah/alexa-history-records-v2';
+/** The list call of a page that moved on (the listMoved fault): a path voicewipe does not know, answering as RAH's. */
+export const MOVED_LIST_PATH = '/alexa-privacy/apd/rah/alexa-history-records-v3';
 export const CSRF_PATH = '/alexa-privacy/apd/csrf-token';
 export const DEFAULT_DELETE_PATH = '/alexa-privacy/apd/rvh/delete-customer-history-records';
 /** Where the Review Alexa History page sends its deletes (not public: the simulator's guess). */
@@ -126,7 +128,7 @@ async function list(ctx: Ctx): Promise<void> {
   if (ctx.account!.faults.redesign === 2) { json(ctx, { message: 'Not Found' }, 404); return; }
   if (!csrfOk(ctx)) { forbidden(ctx); return; }
   const body = jsonBody(ctx) as { previousRequestToken?: unknown } | undefined;
-  if (ctx.account!.variant.page === 'rah') {
+  if (ctx.account!.variant.page === 'rah' || ctx.account!.faults.listMoved) {
     // A Review Alexa History account: the classic call still answers, with nothing in it.
     ctx.kind = 'amazon.list.empty_rah';
     json(ctx, { customerHistoryRecords: [], encodedRequestToken: null, noDataFoundWithinTimeLimit: true, lastRecordTimestamp: null });
@@ -254,6 +256,7 @@ export function apiRoutes(deletePath: string): Route[] {
   return [
     r('POST', LIST_PATH, list),
     r('POST', RAH_LIST_PATH, listRah),
+    r('POST', MOVED_LIST_PATH, listRah),
     r('GET', CSRF_PATH, csrfToken),
     r('POST', deletePath, remove),
     r('POST', RAH_DELETE_PATH, removeRah),

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { escapeHtml, html, redirect } from '../http.ts';
 import type { Ctx, Route } from '../http.ts';
-import { CSRF_PATH, LIST_PATH, RAH_DELETE_PATH, RAH_LIST_PATH } from './api.ts';
+import { CSRF_PATH, LIST_PATH, MOVED_LIST_PATH, RAH_DELETE_PATH, RAH_LIST_PATH } from './api.ts';
 import { resolveVariant } from './variants.ts';
 import type { Language } from './variants.ts';
 import { appShell } from './pages.ts';
@@ -190,9 +190,9 @@ function rvhPage(ctx: Ctx): void {
     ...level,
     texts,
     layout: rah ? 'rah' : level.layout,
-    listStyle: rah ? 'rah' : level.listStyle,
+    listStyle: rah || acct.faults.listMoved ? 'rah' : level.listStyle,
     variant,
-    listPath: rah || level.listStyle === 'rah' ? RAH_LIST_PATH : LIST_PATH,
+    listPath: acct.faults.listMoved ? MOVED_LIST_PATH : rah || level.listStyle === 'rah' ? RAH_LIST_PATH : LIST_PATH,
     csrfPath: CSRF_PATH,
     deletePath: rah || level.listStyle === 'rah' ? RAH_DELETE_PATH : ctx.state.deletePath,
     serverNow: ctx.state.now(),

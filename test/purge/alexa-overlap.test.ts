@@ -145,3 +145,15 @@ t.test('a count cut short (a list that loops): "at least N", the range from the 
     t.equal(out.after.kept, out.before.kept, `${name}: everything from the cut-off on still there`);
   }
 });
+
+t.test('the page lists through a call voicewipe does not know, the classic one lists nothing: page_changed, not "0 found, OK"', async (t) => {
+  arm = { account: 'ov-moved', faults: { listMoved: true } };
+  const out = await env.run(page('list call moved', {}, 'com'), { id: 'ov-moved', keepDays: 9, recordings: 300, spanDays: 15 });
+  t.equal(arm, undefined, 'the fault was armed');
+  t.ok(sim.control.requests({ account: 'ov-moved' }).some((r) => r.path.startsWith('/alexa-privacy/apd/rah/alexa-history-records-v3')), 'the page listed through its new call');
+  t.match(out.result, { status: 'failed', error_kind: 'page_changed' });
+  t.match(out.result.error_message, /the page shows \d+ recordings but .*the count would be blind/);
+  t.ok(out.result.evidence_dir, 'evidence kept');
+  t.equal(sim.control.deletedLog('ov-moved').length, 0, 'nothing deleted');
+  t.equal(out.after.inScope, out.before.inScope, 'every recording still there');
+});
