@@ -37,6 +37,9 @@ export interface Observations {
   timings: Record<string, number>;
 }
 
+/** A delete that stopped at its bound on purpose: `capped` deletes at most a run. */
+export interface DeleteOutcome { capped: number }
+
 export interface ProviderSession {
   account: AccountConfig;
   /** Origin of the vendor site for this account (marketplace, or base_url). */
@@ -70,8 +73,11 @@ export interface Provider {
    *  provider can see them). The runner compares a listing before deleting with one after verifying, and
    *  fails the account with `over_deleted` when anything it meant to keep is gone. */
   kept?(s: ProviderSession, cutoff: number): Promise<KeptList>;
-  /** Deletes the recordings older than `cutoff`; calls onProgress with the number deleted so far. */
-  delete(s: ProviderSession, cutoff: number, found: Inventory, onProgress: (deleted: number) => void): Promise<void>;
+  /** Deletes the recordings older than `cutoff`; calls onProgress with the number deleted so far. Returns
+   *  `{ capped }` when it deleted only part on purpose (a bounded fallback: at most `capped` a run), so the rest
+   *  is left for the next run rather than waited for. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a provider that never stops early returns nothing
+  delete(s: ProviderSession, cutoff: number, found: Inventory, onProgress: (deleted: number) => void): Promise<void | DeleteOutcome>;
   /** How long deleted items may still be listed before it counts as a failure (eventual consistency). */
   readonly settleMs: number;
   /** The vendor says deletion takes a while to show (Google: up to a day): items still listed after the settle

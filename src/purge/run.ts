@@ -331,12 +331,16 @@ export class PurgeRunner {
       if (!dryRun && (found.count > 0 || !found.exact)) {
         const keptBefore = provider.kept ? await provider.kept(session, cutoff) : undefined;
         phase('deleting', { found: progress.found, deleted: progress.deleted });
-        await provider.delete(session, cutoff, found, (n) => {
+        let deletedNow = 0;
+        const outcome = await provider.delete(session, cutoff, found, (n) => {
+          deletedNow = n;
           progress.deleted = progress.exact ? Math.min(before + n, progress.found ?? before + n) : before + n;
           phase('deleting', { found: progress.found ?? undefined, deleted: progress.deleted });
         });
+        // A delete bounded on purpose leaves the rest to the next run: that much still listed is expected, not waited for.
+        const leftOnPurpose = outcome?.capped && found.exact ? Math.max(0, found.count - deletedNow) : 0;
         phase('verifying', { found: progress.found, deleted: progress.deleted });
-        const left = await this.verify(session, provider, cutoff);
+        const left = await this.verify(session, provider, cutoff, leftOnPurpose);
         // Deleted means verified gone: what was found less what is still listed (for a count cut short, at least that).
         progress.deleted = Math.max(0, (progress.found ?? 0) - left.count);
         if (keptBefore && provider.kept) {
@@ -348,7 +352,9 @@ export class PurgeRunner {
           observations.notes.push(`survivor check: all ${keptBefore.items.size} recordings listed at or after the cut-off are still there`);
         }
         if (left.count > 0 && provider.eventual) this.notePending(account, left, progress, observations);
-        else if (left.count > 0) {
+        else if (left.count > 0 && left.exact && left.count <= leftOnPurpose) {
+          observations.notes.push(`${left.count} left for the next run: this page deletes one by one, at most ${outcome!.capped} a run`);
+        } else if (left.count > 0) {
           throw new PurgeError('verification_failed', `${left.count} recording${left.count === 1 ? '' : 's'} older than the cut-off still listed ` +
             `${Math.round((this.opts.settleMs ?? provider.settleMs) / 1000)} s after deleting`);
         } else {
@@ -379,13 +385,14 @@ export class PurgeRunner {
     }
   }
 
-  /** Re-counts until nothing older than the cut-off is listed, or the provider's settle time has passed. */
-  private async verify(session: ProviderSession, provider: Provider, cutoff: number): Promise<Inventory> {
+  /** Re-counts until no more than `expected` recordings older than the cut-off are listed (what a bounded delete
+   *  left for the next run; usually 0), or the provider's settle time has passed. */
+  private async verify(session: ProviderSession, provider: Provider, cutoff: number, expected = 0): Promise<Inventory> {
     // Real time, not the run's clock (which tests and the demo may hold still): the settle time is a wait.
     const until = performance.now() + (this.opts.settleMs ?? provider.settleMs);
     for (;;) {
       const left = await provider.inventory(session, cutoff);
-      if ((left.count === 0 && left.exact) || performance.now() >= until || session.signal.aborted) return left;
+      if ((left.count <= expected && left.exact) || performance.now() >= until || session.signal.aborted) return left;
       await session.sleep(Math.min(this.opts.verifyIntervalMs, Math.max(0, until - performance.now())));
     }
   }

@@ -5,6 +5,7 @@
 import t from 'tap';
 import { startSimulator } from '../../sim/server.ts';
 import type { SimFaults, VariantCase } from '../../sim/server.ts';
+import { PER_ITEM } from '../../src/providers/alexa/delete.ts';
 import { HISTORY_START } from '../../src/providers/alexa/history.ts';
 import { expectedCutoff, matrixEnv } from '../helpers/alexa-matrix.ts';
 
@@ -156,4 +157,22 @@ t.test('the page lists through a call voicewipe does not know, the classic one l
   t.ok(out.result.evidence_dir, 'evidence kept');
   t.equal(sim.control.deletedLog('ov-moved').length, 0, 'nothing deleted');
   t.equal(out.after.inScope, out.before.inScope, 'every recording still there');
+});
+
+t.test('a page without a range delete: one by one up to the bound, the rest left for the next run without waiting', async (t) => {
+  const bound = PER_ITEM.max;
+  PER_ITEM.max = 5;
+  t.teardown(() => { PER_ITEM.max = bound; });
+  const out = await env.run(page('one by one, bounded', { page: 'rah', rangeDelete: 'none' }, 'com'), { id: 'ov-bounded', keepDays: 7, recordings: 40, spanDays: 20 });
+  const r = out.result;
+  t.equal(r.status, 'ok', `${r.error_kind ?? ''} ${r.error_message ?? ''} ${JSON.stringify(r.details.notes)}`);
+  t.ok(out.before.inScope > 5, `${out.before.inScope} recordings before the cut-off`);
+  t.match(r, { found: out.before.inScope, found_exact: true, deleted: 5, remaining: out.before.inScope - 5 });
+  t.equal(out.after.inScope, out.before.inScope - 5, 'five deleted (the simulator)');
+  t.equal(out.deletedKept, 0, 'nothing at or after the cut-off deleted');
+  const notes = r.details.notes as string[];
+  t.ok(notes.some((n) => /^one by one: 5 this run \(at most 5 a run\); the next run goes on$/.test(n)), notes.join(' | '));
+  t.ok(notes.some((n) => new RegExp(`^${out.before.inScope - 5} left for the next run`).test(n)), 'the rest is the next run\'s, said so');
+  // Not waited for: the verification stops at once instead of running out the settle time (3 s in tests).
+  t.ok((r.details.timings as Record<string, number>).verify < 2_500, `verified in ${(r.details.timings as Record<string, number>).verify} ms`);
 });

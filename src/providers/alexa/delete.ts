@@ -8,7 +8,7 @@ import { PurgeError } from '../../errors.ts';
 import { retryAfterMs } from '../document-status.ts';
 import { locate } from '../locate.ts';
 import type { Candidate, Target } from '../locate.ts';
-import type { ProviderSession } from '../types.ts';
+import type { DeleteOutcome, ProviderSession } from '../types.ts';
 import { planRange } from './dates.ts';
 import { applyFilter, fillRange, lastWord, must, openCustomRange, readBackSet, setFilter } from './filter.ts';
 import type { Applied, FilterSet, FilterTarget, Intended, RangeFields } from './filter.ts';
@@ -18,10 +18,13 @@ import { ANY_RECORD, HISTORY } from './selectors.ts';
 import { isDeleteResponse } from './watch.ts';
 import type { PageWatch } from './watch.ts';
 
-/** Per-item deletes in one run, at most: a fallback, not a way to empty a big account. */
-export const MAX_PER_ITEM = 300;
+/** Per-item deletes in one run, at most: a fallback, not a way to empty a big account (an object so a test can
+ *  lower it). */
+export const PER_ITEM = { max: 300 };
 /** How long the fallback may scroll to load the rows it deletes. */
 const LOAD_ROWS_MS = 30_000;
+/** How long the page may take to take the deleted rows away. */
+const ROWS_GO_MS = 15_000;
 
 /** Waits for the delete request a click makes and records it; a refused delete becomes an error kind. */
 async function clickDeleting(s: ProviderSession, what: string, button: Locator, force = false): Promise<void> {
@@ -102,7 +105,7 @@ function serves(prepared: FilterTarget, want: Intended): boolean {
 }
 
 export async function deleteThroughPage(s: ProviderSession, watch: PageWatch, plan: DeletePlan, onProgress: (deleted: number) => void,
-  prepared?: Prepared): Promise<void> {
+  prepared?: Prepared): Promise<DeleteOutcome | undefined> {
   const started = performance.now();
   try {
     let want = await intendedFor(s, plan);
@@ -132,7 +135,7 @@ export async function deleteThroughPage(s: ProviderSession, watch: PageWatch, pl
     s.observations.locators[HISTORY.deleteAll.name] = 'none';
     s.observations.notes.push('no "Delete all recordings" on the page: deleting one by one (bounded fallback)');
     applied = await lastWord(s, watch, want, applied);
-    await deleteRowByRow(s, watch, applied, plan.cutoff, onProgress);
+    return await deleteRowByRow(s, watch, applied, plan.cutoff, onProgress);
   } finally {
     s.observations.timings.delete_range = Math.round(performance.now() - started);
   }
@@ -181,7 +184,7 @@ export async function itemRoute(s: ProviderSession, box: Locator): Promise<ItemR
 
 /** The fallback: rows of the filtered list, matched to the page's own list answers in order (the page renders
  *  them in that order, de-duplicated), deleted from the bottom up when their record is before the cut-off. */
-async function deleteRowByRow(s: ProviderSession, watch: PageWatch, applied: Applied, cutoff: number, onProgress: (deleted: number) => void): Promise<void> {
+async function deleteRowByRow(s: ProviderSession, watch: PageWatch, applied: Applied, cutoff: number, onProgress: (deleted: number) => void): Promise<DeleteOutcome | undefined> {
   const rows = s.page.locator(ANY_RECORD);
   const order: [string, number][] = [];
   const seen = new Set<string>();
@@ -196,12 +199,12 @@ async function deleteRowByRow(s: ProviderSession, watch: PageWatch, applied: App
   };
   // The list loads about 10 at a time as it scrolls: scroll until it ends or holds enough rows (bounded).
   const until = Date.now() + LOAD_ROWS_MS;
+  let ended = false;
   for (;;) {
     collect();
-    const listing = watch.listingOf(applied.call);
-    const last = listing.at(-1);
-    const ended = Boolean(last?.answer && !last.answer.next);
-    if (((ended || order.length >= MAX_PER_ITEM) && await rows.count() === order.length) || Date.now() >= until) break;
+    const last = watch.listingOf(applied.call).at(-1);
+    ended = Boolean(last?.answer && !last.answer.next);
+    if (((ended || order.length >= PER_ITEM.max) && await rows.count() === order.length) || Date.now() >= until) break;
     await s.page.mouse.wheel(0, 4_000);
     await s.sleep(100);
   }
@@ -210,11 +213,13 @@ async function deleteRowByRow(s: ProviderSession, watch: PageWatch, applied: App
     throw new PurgeError('page_changed', `the page shows ${shown} rows but its list answers hold ${order.length} records: rows cannot be matched to records`);
   }
   const targets = order.flatMap(([, ts], i) => (ts < cutoff ? [i] : []));
-  if (targets.length > MAX_PER_ITEM) s.observations.notes.push(`one by one: the first ${MAX_PER_ITEM} of ${targets.length}; the next run goes on`);
+  // Bounded on purpose (at most PER_ITEM.max a run, rows loaded for at most LOAD_ROWS_MS): the rest is the next run's.
+  const capped = !ended || targets.length > PER_ITEM.max;
+  if (capped) s.observations.notes.push(`one by one: ${Math.min(targets.length, PER_ITEM.max)} this run (at most ${PER_ITEM.max} a run); the next run goes on`);
   let route: ItemRoute | undefined;
   let deleted = 0;
   // From the bottom up: deleting a row never moves the ones above it, so the positions read once stay right.
-  for (const index of targets.reverse().slice(0, MAX_PER_ITEM)) {
+  for (const index of targets.reverse().slice(0, PER_ITEM.max)) {
     const box = rows.nth(index);
     if (!route) {
       route = await itemRoute(s, box);
@@ -226,7 +231,14 @@ async function deleteRowByRow(s: ProviderSession, watch: PageWatch, applied: App
     deleted++;
     onProgress(deleted);
   }
-  const expected = shown - deleted;
-  await s.step('wait for the recordings to go', () => s.page.waitForFunction(({ selector, expected }) => document.querySelectorAll(selector).length <= expected,
-    { selector: ANY_RECORD, expected }, { polling: 'raf' }));
+  // The deleted rows go from the page. A shorter list may load more as it scrolls: those rows count too.
+  const gone = Date.now() + ROWS_GO_MS;
+  for (;;) {
+    collect();
+    const shownNow = await rows.count();
+    if (shownNow <= order.length - deleted) break;
+    if (Date.now() >= gone) throw new PurgeError('timeout', `the page still shows ${shownNow} rows ${ROWS_GO_MS / 1000} s after ${deleted} were deleted (expected at most ${order.length - deleted})`);
+    await s.sleep(100);
+  }
+  return capped ? { capped: PER_ITEM.max } : undefined;
 }

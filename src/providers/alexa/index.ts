@@ -111,7 +111,7 @@ export const alexa: Provider & { kept(s: ProviderSession, cutoff: number): Promi
     state.deleted = true;
     const prepared = state.prepared;
     state.prepared = undefined;
-    await onHistory(s, () => deleteThroughPage(s, state.watch, {
+    return onHistory(s, () => deleteThroughPage(s, state.watch, {
       cutoff, everything: s.account.keep_days === 0, count: found.count, exact, oldest: found.oldest_at, newest: found.newest_at,
     }, onProgress, prepared));
   },
