@@ -2,7 +2,7 @@
 // errors, shows the seeded history, follows a real purge live, and the admin signs in and presses "Purge now".
 // Saves desktop and phone screenshots (and, with VOICEWIPE_UPDATE_DOCS=1, copies them to web/docs/ for the README).
 import t from 'tap';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { pageBrowser, simAccount, simDaemon, testSimulator } from '../helpers/sim-daemon.ts';
@@ -161,6 +161,38 @@ t.test('the admin signs in, reads a failed run, presses "Purge all now" and watc
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForSelector('body:not(.is-admin) #sign-in-open:visible', { timeout: 5_000 });
+  t.same(problems, []);
+});
+
+t.test('the admin checks a page (nothing deleted), downloads the bundle, and resumes a paused account', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(daemon.url);
+  await page.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Admin sign-in' }).click();
+  await page.getByLabel('Admin token').fill(daemon.context.adminToken);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('body.is-admin', { timeout: 5_000 });
+
+  const deletesBefore = sim.control.deletedLog('kitchen').length;
+  await page.getByRole('button', { name: 'Check the page of Kitchen Echo' }).click();
+  await page.locator('#notice').filter({ hasText: 'the page check found every control' }).waitFor({ timeout: 60_000 });
+  t.equal(sim.control.deletedLog('kitchen').length, deletesBefore, 'the check deleted nothing');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the evidence bundle' }).click()]);
+  const saved = join(shots, 'bundle');
+  await download.saveAs(saved);
+  t.ok(statSync(saved).size > 1_000, `a bundle of ${statSync(saved).size} bytes`);
+
+  // The bedroom deleted recordings it meant to keep (over_deleted): paused until the admin resumes it.
+  daemon.context.db.prepare("UPDATE accounts SET paused_at = ?, paused_reason = 'over_deleted' WHERE id = 'bedroom'").run(Date.now());
+  await page.reload();
+  await page.waitForSelector('.card[data-account="bedroom"][data-state="paused"]', { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Resume purges of Bedroom Echo Dot (UK)' }).click();
+  await page.locator('#notice').filter({ hasText: 'purges resume with the next run' }).waitFor({ timeout: 5_000 });
+  t.equal((daemon.context.db.prepare("SELECT paused_at FROM accounts WHERE id = 'bedroom'").get() as { paused_at: number | null }).paused_at, null, 'no longer paused');
+  await page.waitForSelector('.card[data-account="bedroom"]:not([data-state="paused"])', { timeout: 10_000 });
   t.same(problems, []);
 });
 
