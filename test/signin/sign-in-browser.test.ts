@@ -34,5 +34,8 @@ t.test('the sign-in browser stays on the vendor\'s pages: other sites blocked, p
   t.equal(page.context().pages()[0], page, 'only the sign-in page is left');
   t.same(await page.evaluate(() => ({ webdriver: navigator.webdriver, headless: /Headless/.test(navigator.userAgent) })), { webdriver: false, headless: false });
   t.equal(signIns.view('g')!.state, 'waiting_for_person');
+  // Closed here, not only in a teardown: the test's folder (its profile's parent) may be removed before a later
+  // teardown runs, while Chromium still writes into it (ENOTEMPTY, seen once in CI).
+  await signIns.closeAll();
 });
 
