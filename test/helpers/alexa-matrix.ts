@@ -13,7 +13,7 @@ import { checkSites, formatSiteChecks } from '../../src/purge/check-site.ts';
 import type { SiteCheck } from '../../src/purge/check-site.ts';
 import type { RunnerOptions } from '../../src/purge/run.ts';
 import { DEFAULT_VARIANT } from '../../sim/server.ts';
-import type { Simulator, VariantCase } from '../../sim/server.ts';
+import type { SimFaults, Simulator, VariantCase } from '../../sim/server.ts';
 import { resolveVariant } from '../../sim/amazon/variants.ts';
 import type { SimAccountOptions } from '../../sim/state.ts';
 import { TEST_RUNNER, loadSimConfig, testPurge } from './purge.ts';
@@ -29,6 +29,31 @@ export const MATRIX_SAMPLE = 10;
 /** The sample in two halves, one per test file, so the two run side by side (tap runs three files at a time, package.json). */
 export function firstHalf<T>(cases: T[]): T[] { return cases.slice(0, Math.ceil(cases.length / 2)); }
 export function secondHalf<T>(cases: T[]): T[] { return cases.slice(Math.ceil(cases.length / 2)); }
+
+/** A case on the default page form in London, for tests of one behaviour rather than of the page's forms. */
+export function londonCase(name: string, variant: VariantCase['variant'] = {}, marketplace = 'com'): VariantCase {
+  return { name, marketplace, timeZone: 'Europe/London', variant, signin: { style: 'email-first', emailField: 'ap_email' } };
+}
+
+/** Faults given to an account during its run: `MatrixEnv.run` resets the account (its faults too) first, so a test
+ *  arms them here and they are set at the account's first request, or at the first one `when` accepts. Give
+ *  `onRequest` to startSimulator, then `attach` the simulator. */
+export class FaultArming {
+  private sim: Simulator | undefined;
+  private armed: { account: string; faults: SimFaults; when?: (line: string) => boolean } | undefined;
+
+  attach(sim: Simulator): void { this.sim = sim; }
+  arm(account: string, faults: SimFaults, when?: (line: string) => boolean): void { this.armed = { account, faults, when }; }
+  /** Armed and not yet set. */
+  get pending(): boolean { return this.armed !== undefined; }
+
+  readonly onRequest = (line: string): void => {
+    const a = this.armed;
+    if (!a || !this.sim || !line.includes(`[${a.account}]`) || (a.when && !a.when(line))) return;
+    this.sim.control.setFaults(a.account, a.faults);
+    this.armed = undefined;
+  };
+}
 
 /** What a case shows, one `dimension=value` each: the page's form, where and when, the sign-in form. */
 export function valuesOf(c: VariantCase): string[] {
