@@ -59,7 +59,7 @@ export async function startDaemon(config: Config, log: Logger, opts: ContextOpti
   }
   // Evidence (masked, encrypted) is kept history.evidence_days: pruned now and after every run.
   const pruneOldEvidence = () => {
-    const removed = pruneEvidence(config.state_dir, config.history.evidence_days, Date.now(), pausingRunIds(context.db));
+    const removed = pruneEvidence(config.state_dir, config.history.evidence_days, { keep: pausingRunIds(context.db) });
     if (removed > 0) log.info({ runs: removed, evidence_days: config.history.evidence_days }, 'old evidence removed');
   };
   pruneOldEvidence();

@@ -129,7 +129,7 @@ async function list(ctx: Ctx): Promise<void> {
   if (!csrfOk(ctx)) { forbidden(ctx); return; }
   const body = jsonBody(ctx) as { previousRequestToken?: unknown } | undefined;
   if (ctx.account!.variant.page === 'rah' || ctx.account!.faults.listMoved) {
-    // A Review Alexa History account: the classic call still answers, with nothing in it.
+    // A Review Alexa History account (or a page whose list call moved): the classic call still answers, empty.
     ctx.kind = 'amazon.list.empty_rah';
     json(ctx, { customerHistoryRecords: [], encodedRequestToken: null, noDataFoundWithinTimeLimit: true, lastRecordTimestamp: null });
     return;

@@ -141,7 +141,8 @@ export function readEvidence(stateDir: string, runId: number, accountId: string,
 /** Removes the evidence of runs older than `days` days (history.evidence_days; 0 = keep none), except the runs in
  *  `keep` (a run that paused an account, while it is paused) unless `days` is 0. Returns how many runs' evidence
  *  went. The database keeps the run; its page just has no evidence links any more. */
-export function pruneEvidence(stateDir: string, days: number, now = Date.now(), keep: number[] = []): number {
+export function pruneEvidence(stateDir: string, days: number, opts: { now?: number; keep?: number[] } = {}): number {
+  const { now = Date.now(), keep = [] } = opts;
   const root = join(stateDir, 'evidence');
   let entries: string[];
   try { entries = readdirSync(root); } catch { return 0; }

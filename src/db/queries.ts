@@ -287,7 +287,6 @@ export function lastRunStarts(db: Database): { finished: number | null; interrup
 
 // Pruning
 
-/** Up to `limit` of the oldest finished runs started before `before`. */
 /** Runs whose over_deleted result paused an account that is still paused: that run and its evidence are what a
  *  person has to look at, so neither is pruned until the pause is acknowledged (the next prune after that takes them). */
 const PAUSING_RUN = `SELECT r.run_id FROM account_results r JOIN accounts a ON a.id = r.account_id
@@ -297,6 +296,7 @@ export function pausingRunIds(db: Database): number[] {
   return (statement(db, PAUSING_RUN).all() as { run_id: number }[]).map((r) => r.run_id);
 }
 
+/** Up to `limit` of the oldest finished runs started before `before`, but not a pausing run (PAUSING_RUN). */
 export function oldRunIds(db: Database, before: number, limit: number): number[] {
   return (statement(db, `SELECT id FROM runs WHERE started_at < ? AND status <> 'running' AND id NOT IN (${PAUSING_RUN})
       ORDER BY id LIMIT ?`).all(before, limit) as { id: number }[])

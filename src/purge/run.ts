@@ -338,6 +338,7 @@ export class PurgeRunner {
           phase('deleting', { found: progress.found ?? undefined, deleted: progress.deleted });
         });
         // A delete bounded on purpose leaves the rest to the next run: that much still listed is expected, not waited for.
+        // Only an exact count says how much that is; after a count cut short the usual verification applies.
         const leftOnPurpose = outcome?.capped && found.exact ? Math.max(0, found.count - deletedNow) : 0;
         phase('verifying', { found: progress.found, deleted: progress.deleted });
         const left = await this.verify(session, provider, cutoff, leftOnPurpose);
@@ -353,7 +354,7 @@ export class PurgeRunner {
         }
         if (left.count > 0 && provider.eventual) this.notePending(account, left, progress, observations);
         else if (left.count > 0 && left.exact && left.count <= leftOnPurpose) {
-          observations.notes.push(`${left.count} left for the next run: this page deletes one by one, at most ${outcome!.capped} a run`);
+          observations.notes.push(`${left.count} left for the next run: the delete stops at ${outcome!.capped} a run here`);
         } else if (left.count > 0) {
           throw new PurgeError('verification_failed', `${left.count} recording${left.count === 1 ? '' : 's'} older than the cut-off still listed ` +
             `${Math.round((this.opts.settleMs ?? provider.settleMs) / 1000)} s after deleting`);

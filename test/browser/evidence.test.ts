@@ -113,10 +113,10 @@ t.test('evidence is kept evidence_days, then removed', async (t) => {
     utimesSync(join(state, 'evidence', String(run)), at, at);
   }
   // Run 1 paused its account (over_deleted): kept while the account is paused.
-  t.equal(pruneEvidence(state, 7, now, [1]), 1);
+  t.equal(pruneEvidence(state, 7, { now, keep: [1] }), 1);
   t.same([1, 2, 3, 4].map((r) => existsSync(join(state, 'evidence', String(r)))), [true, false, true, true]);
-  t.equal(pruneEvidence(state, 7, now), 1, 'once acknowledged, the next prune takes it');
+  t.equal(pruneEvidence(state, 7, { now }), 1, 'once acknowledged, the next prune takes it');
   t.same([1, 2, 3, 4].map((r) => existsSync(join(state, 'evidence', String(r)))), [false, false, true, true]);
-  t.equal(pruneEvidence(state, 0, now), 2, 'evidence_days 0 keeps none');
-  t.equal(pruneEvidence(join(state, 'nowhere'), 7, now), 0, 'no evidence folder is fine');
+  t.equal(pruneEvidence(state, 0, { now }), 2, 'evidence_days 0 keeps none');
+  t.equal(pruneEvidence(join(state, 'nowhere'), 7, { now }), 0, 'no evidence folder is fine');
 });

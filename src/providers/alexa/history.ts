@@ -160,8 +160,7 @@ const OLDEST_WITHIN_MS = 3_600_000;
 /** The oldest recording between start and end, found by halving the range (lists are newest first): a list
  *  call that holds its whole range (no cursor) gives it exactly; when more than a page's worth share its last
  *  hour, a time less than an hour before it (nothing in the range is older), which serves a filter of whole days
- *  as well. Undefined when there is none or it was not found
- *  within the steps. */
+ *  as well. Undefined when there is none or it was not found within the steps. */
 export async function oldestIn(s: ProviderSession, fetchPage: FetchPage, start: number, end: number): Promise<number | undefined> {
   const look = (a: number, b: number) => fetchPage(a, b, null);
   // Always true: the oldest recording of [start, end] lies in [lo, hi].
