@@ -4,7 +4,8 @@
 import t from 'tap';
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Test } from 'tap';
 import { pageBrowser, simAccount, simDaemon, testSimulator } from '../helpers/sim-daemon.ts';
 import { seedHistory, simConfig } from './env.ts';
 
@@ -39,13 +40,19 @@ function watch(page: Page): string[] {
   return problems;
 }
 
-t.test('a visitor on a phone (public_status: true): each account\'s state, no counts or history, readable', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+/** The status page in a new browser context, loaded, with its problems watched (closed when `t` ends). */
+async function openStatusPage(t: Test, options: BrowserContextOptions): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext(options);
   t.teardown(() => context.close());
   const page = await context.newPage();
   const problems = watch(page);
   await page.goto(daemon.url);
   await page.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
+  return { page, problems };
+}
+
+t.test('a visitor on a phone (public_status: true): each account\'s state, no counts or history, readable', async (t) => {
+  const { page, problems } = await openStatusPage(t, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   await page.waitForSelector('.card[data-account="kitchen"] .state-words', { timeout: 10_000 });
   t.equal(await page.locator('.card').count(), 3);
   t.equal(await page.locator('.card[data-account="kitchen"] .state-words').textContent(), 'All clear');
@@ -67,12 +74,7 @@ t.test('a visitor on a phone (public_status: true): each account\'s state, no co
 });
 
 t.test('the admin signs in, reads a failed run, presses "Purge all now" and watches it live', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  t.teardown(() => context.close());
-  const page = await context.newPage();
-  const problems = watch(page);
-  await page.goto(daemon.url);
-  await page.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
+  const { page, problems } = await openStatusPage(t, { viewport: { width: 1280, height: 900 } });
 
   // Sign-in with the keyboard: the button and the field are found by their accessible names.
   await page.getByRole('button', { name: 'Admin sign-in' }).focus();
@@ -90,7 +92,7 @@ t.test('the admin signs in, reads a failed run, presses "Purge all now" and watc
   t.ok(await page.getByRole('button', { name: 'Purge Kitchen Echo now' }).isVisible(), 'a purge button per account');
   t.ok(await page.getByRole('button', { name: 'Check the page of Kitchen Echo' }).isVisible(), 'a page check per account');
   t.notOk(await page.locator('.card[data-account="nest"] .purge-one').isVisible(), 'none for an account switched off in the config');
-  const cookies = await context.cookies();
+  const cookies = await page.context().cookies();
   t.match(cookies, [{ name: 'voicewipe_session', httpOnly: true, sameSite: 'Strict' }]);
 
   // The captcha night: what happened, what to do, and the screenshot.
@@ -106,12 +108,7 @@ t.test('the admin signs in, reads a failed run, presses "Purge all now" and watc
   t.notOk(await dialog.isVisible(), 'Escape closes the detail');
 
   // A visitor watches the same run (states only: no run number, counts or times in its events).
-  const visitorContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  t.teardown(() => visitorContext.close());
-  const visitor = await visitorContext.newPage();
-  const visitorProblems = watch(visitor);
-  await visitor.goto(daemon.url);
-  await visitor.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
+  const { page: visitor, problems: visitorProblems } = await openStatusPage(t, { viewport: { width: 390, height: 844 } });
   // Every state the visitor's kitchen card shows, however briefly (a run can pass faster than a look).
   await visitor.evaluate(() => {
     const card = document.querySelector<HTMLElement>('.card[data-account="kitchen"]')!;
@@ -165,12 +162,7 @@ t.test('the admin signs in, reads a failed run, presses "Purge all now" and watc
 });
 
 t.test('the admin checks a page (nothing deleted), downloads the bundle, and resumes a paused account', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  t.teardown(() => context.close());
-  const page = await context.newPage();
-  const problems = watch(page);
-  await page.goto(daemon.url);
-  await page.waitForSelector('body[data-ready="yes"]', { timeout: 10_000 });
+  const { page, problems } = await openStatusPage(t, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await page.getByRole('button', { name: 'Admin sign-in' }).click();
   await page.getByLabel('Admin token').fill(daemon.context.adminToken);
   await page.keyboard.press('Enter');
