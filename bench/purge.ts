@@ -25,7 +25,7 @@ interface Measured { summary: RunSummary; peakPssMb: number; wallMs: number; wri
 
 /** `voicewipe purge --json` in its own process: its tree's PSS and bytes written sampled every 100 ms in a worker
  *  thread (each process's last reading is kept, so a renderer that exits still counts). */
-async function purgeProcess(config: string): Promise<Measured> {
+export async function purgeProcess(config: string): Promise<Measured> {
   const started = performance.now();
   // Through bin/voicewipe, as systemd and Docker start it (same Node flags).
   const child = spawn(join(root, 'bin/voicewipe'), ['purge', '--json', '--config', config], { stdio: ['ignore', 'pipe', 'ignore'] });
